@@ -42,10 +42,11 @@ pub fn keyring_from_env() -> Result<Keyring, Error> {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] that names the variable, never its value, when
-/// the key is unset; when a set variable is empty or has leading or trailing
-/// whitespace (such as the newline at the end of a secrets file); when the
-/// window is not RFC 3339; or when a window is set without a previous key.
+/// [`Error::InvalidArgument`], naming the variable but never its value, when
+/// the key is unset or a set variable is empty. The same error covers a value
+/// with leading or trailing whitespace, such as the newline at the end of a
+/// secrets file, a window that is not RFC 3339, and a window without a
+/// previous key.
 pub fn keyring_from_lookup<F>(mut lookup: F) -> Result<Keyring, Error>
 where
     F: FnMut(&str) -> Option<String>,
