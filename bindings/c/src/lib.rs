@@ -1,1 +1,663 @@
-//! Placeholder: the c binding is being written.
+//! The C API of pexelize-identity.
+//!
+//! Every export converts C arguments to Rust types, calls the core crate and
+//! maps its [`Error`] to a [`pexelize_status`] through [`status_of`]. No panic
+//! crosses the boundary: each export runs inside [`catch_unwind`] and returns
+//! `PEXELIZE_INTERNAL_ERROR` (or a fixed string) when the body panics. Output
+//! pointers are written only when the call succeeds.
+//!
+//! The header `include/pexelize_identity.h` is generated from this file by
+//! cbindgen, so the doc comments of the exports are the C documentation.
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::{CStr, CString, c_char, c_uint};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+use std::time::SystemTime;
+
+use pexelize_identity::{
+    Code, Error, Keyring, SIGNATURE_HEX_LEN, SecurityKey, from_unix_seconds,
+    generate_identity_signature, generate_security_key,
+};
+
+/// Size in bytes of the buffer that receives a signature or a generated key:
+/// 64 lowercase hex characters and a terminating NUL.
+pub const PEXELIZE_SIGNATURE_BUFFER_LEN: usize = 65;
+
+// A literal above, so that cbindgen writes the number into the header.
+const _: () = assert!(PEXELIZE_SIGNATURE_BUFFER_LEN == SIGNATURE_HEX_LEN + 1);
+
+/// Result of every call that can fail. The numbers are fixed and never reused.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum pexelize_status {
+    /// The call succeeded.
+    PEXELIZE_OK = 0,
+    /// No accepted key produces the signature, or the signature is not
+    /// exactly 64 ASCII hex characters.
+    PEXELIZE_IDENTITY_VERIFICATION_FAILED = 1,
+    /// The signature was made with a retired key, or with a previous key whose
+    /// window has ended.
+    PEXELIZE_IDENTITY_SIGNATURE_EXPIRED = 2,
+    /// The user ID or the signature is empty.
+    PEXELIZE_IDENTITY_MISSING = 3,
+    /// A bad argument: a NULL pointer with a non-zero length, a NULL output
+    /// pointer, an empty key, an invalid key id or an out-of-range time.
+    PEXELIZE_INVALID_ARGUMENT = 4,
+    /// The library failed internally: the operating system's random number
+    /// generator failed, or a bug was caught before it could cross into C.
+    PEXELIZE_INTERNAL_ERROR = 5,
+}
+
+use pexelize_status::{
+    PEXELIZE_IDENTITY_MISSING, PEXELIZE_IDENTITY_SIGNATURE_EXPIRED,
+    PEXELIZE_IDENTITY_VERIFICATION_FAILED, PEXELIZE_INTERNAL_ERROR, PEXELIZE_INVALID_ARGUMENT,
+    PEXELIZE_OK,
+};
+
+/// A status as C passes it in. The header shows it as `pexelize_status`,
+/// but a C caller may pass any number, and a Rust enum holding a number
+/// outside its variants is undefined behaviour, so the value arrives as an
+/// integer of the same size.
+pub type StatusValue = c_uint;
+
+/// A set of keys to sign and verify identities with: one current key, any
+/// number of previous keys accepted until their window ends, and retired keys
+/// whose signatures are reported as expired.
+pub struct pexelize_keyring {
+    keyring: Keyring,
+    /// NUL-terminated copies of the key ids, in keyring order. Each `CString`
+    /// keeps its heap buffer when the vector grows, so a `matched_key_id`
+    /// pointer stays valid until the keyring is freed.
+    key_ids: Vec<CString>,
+}
+
+/// Maps a core error to its status; the one place where that mapping lives.
+fn status_of(error: &Error) -> pexelize_status {
+    match error.code() {
+        Code::VerificationFailed => PEXELIZE_IDENTITY_VERIFICATION_FAILED,
+        Code::SignatureExpired => PEXELIZE_IDENTITY_SIGNATURE_EXPIRED,
+        Code::IdentityMissing => PEXELIZE_IDENTITY_MISSING,
+        Code::InvalidArgument => PEXELIZE_INVALID_ARGUMENT,
+        _ => PEXELIZE_INTERNAL_ERROR,
+    }
+}
+
+/// Runs `body`, turning a panic into `on_panic` so that no unwind reaches C.
+fn guard<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(on_panic)
+}
+
+/// Runs a fallible `body` inside [`guard`] and returns its status.
+fn run(body: impl FnOnce() -> Result<(), pexelize_status>) -> pexelize_status {
+    guard(PEXELIZE_INTERNAL_ERROR, || match body() {
+        Ok(()) => PEXELIZE_OK,
+        Err(status) => status,
+    })
+}
+
+/// Views `len` bytes at `data` as a slice. NULL with length 0 is the empty
+/// slice; NULL with any other length is `PEXELIZE_INVALID_ARGUMENT`.
+///
+/// # Safety
+///
+/// When `data` is not NULL it must point to `len` readable bytes that stay
+/// unchanged for `'a`.
+unsafe fn byte_slice<'a>(data: *const u8, len: usize) -> Result<&'a [u8], pexelize_status> {
+    if data.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(PEXELIZE_INVALID_ARGUMENT)
+        };
+    }
+    if len > isize::MAX as usize {
+        return Err(PEXELIZE_INVALID_ARGUMENT);
+    }
+    // SAFETY: `data` is not NULL, the caller guarantees `len` readable bytes
+    // behind it, and `len` fits in `isize` as `from_raw_parts` requires.
+    Ok(unsafe { std::slice::from_raw_parts(data, len) })
+}
+
+/// Reads an optional key id: NULL means "use the default id".
+///
+/// # Safety
+///
+/// When `key_id` is not NULL it must point to a NUL-terminated string.
+unsafe fn optional_key_id<'a>(key_id: *const c_char) -> Result<Option<&'a str>, pexelize_status> {
+    if key_id.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: `key_id` is not NULL and the caller guarantees a NUL terminator.
+    let text = unsafe { CStr::from_ptr(key_id) };
+    text.to_str()
+        .map(Some)
+        .map_err(|_| PEXELIZE_INVALID_ARGUMENT)
+}
+
+/// Builds a key from C arguments, with its id when one is given.
+///
+/// # Safety
+///
+/// As [`byte_slice`] for `key`/`key_len` and [`optional_key_id`] for `key_id`.
+unsafe fn security_key(
+    key: *const u8,
+    key_len: usize,
+    key_id: *const c_char,
+) -> Result<SecurityKey, pexelize_status> {
+    // SAFETY: forwarded from this function's own contract.
+    let secret = unsafe { byte_slice(key, key_len) }?;
+    // SAFETY: forwarded from this function's own contract.
+    let id = unsafe { optional_key_id(key_id) }?;
+
+    let key = SecurityKey::new(secret).map_err(|error| status_of(&error))?;
+    match id {
+        Some(id) => key.with_id(id).map_err(|error| status_of(&error)),
+        None => Ok(key),
+    }
+}
+
+/// Converts seconds since the Unix epoch; 0 means `default`.
+fn unix_time(
+    seconds: i64,
+    name: &str,
+    default: impl FnOnce() -> Option<SystemTime>,
+) -> Result<Option<SystemTime>, pexelize_status> {
+    if seconds == 0 {
+        return Ok(default());
+    }
+    from_unix_seconds(seconds, name)
+        .map(Some)
+        .map_err(|error| status_of(&error))
+}
+
+/// Copies `text` and a NUL terminator to `out`.
+///
+/// # Safety
+///
+/// `out` must not be NULL and must have room for `text.len() + 1` bytes.
+unsafe fn write_c_string(text: &[u8], out: *mut c_char) {
+    // SAFETY: the caller guarantees room for the text and its terminator,
+    // and a buffer of the caller's cannot overlap a Rust value.
+    unsafe {
+        ptr::copy_nonoverlapping(text.as_ptr(), out.cast::<u8>(), text.len());
+        out.add(text.len()).write(0);
+    }
+}
+
+/// Adds the id of the key that was pushed last to `ring.key_ids`.
+fn remember_last_key_id(ring: &mut pexelize_keyring) -> Result<(), pexelize_status> {
+    let id = ring
+        .keyring
+        .keys()
+        .last()
+        .and_then(|(key, _)| key.id())
+        .unwrap_or_default();
+    // Key ids contain no control character, NUL included, so this cannot fail.
+    let id = CString::new(id).map_err(|_| PEXELIZE_INTERNAL_ERROR)?;
+    ring.key_ids.push(id);
+    Ok(())
+}
+
+/// Returns the code string of `status`: `"OK"`,
+/// `"IDENTITY_VERIFICATION_FAILED"`, `"IDENTITY_SIGNATURE_EXPIRED"`,
+/// `"IDENTITY_MISSING"`, `"INVALID_ARGUMENT"` or `"INTERNAL_ERROR"`, and
+/// `"UNKNOWN_STATUS"` for a number that is not a `pexelize_status`.
+///
+/// The string is static and NUL-terminated; never NULL, never to be freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn pexelize_status_code(status: StatusValue) -> *const c_char {
+    guard(c"INTERNAL_ERROR".as_ptr(), || {
+        let code = match status {
+            0 => c"OK",
+            1 => c"IDENTITY_VERIFICATION_FAILED",
+            2 => c"IDENTITY_SIGNATURE_EXPIRED",
+            3 => c"IDENTITY_MISSING",
+            4 => c"INVALID_ARGUMENT",
+            5 => c"INTERNAL_ERROR",
+            _ => c"UNKNOWN_STATUS",
+        };
+        code.as_ptr()
+    })
+}
+
+/// Signs `user_id` with `key`: writes the lowercase hex HMAC-SHA256 and a
+/// NUL terminator to `out`.
+///
+/// `out` must have room for `PEXELIZE_SIGNATURE_BUFFER_LEN` bytes; the
+/// library cannot check the size of a buffer, so a shorter one is a bug of
+/// the caller. `out` is written only when the call returns `PEXELIZE_OK`.
+/// The user ID is used as raw bytes and may contain NUL bytes; an empty user
+/// ID is signed too, although verifying it always gives
+/// `PEXELIZE_IDENTITY_MISSING`.
+///
+/// NULL: `key` or `user_id` may be NULL only with a length of 0, which means
+/// an empty key or user ID. `out` must not be NULL.
+///
+/// Returns:
+/// - `PEXELIZE_OK` when `out` holds the signature.
+/// - `PEXELIZE_INVALID_ARGUMENT` when the key is empty, `out` is NULL, or
+///   `key` or `user_id` is NULL with a non-zero length.
+/// - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
+///
+/// # Safety
+///
+/// Non-NULL `key` and `user_id` point to `key_len` and `user_id_len`
+/// readable bytes; `out` has room for `PEXELIZE_SIGNATURE_BUFFER_LEN` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_generate_identity_signature(
+    key: *const u8,
+    key_len: usize,
+    user_id: *const u8,
+    user_id_len: usize,
+    out: *mut c_char,
+) -> pexelize_status {
+    run(|| {
+        // SAFETY: the caller guarantees `key_len` readable bytes at `key`.
+        let key = unsafe { byte_slice(key, key_len) }?;
+        // SAFETY: the caller guarantees `user_id_len` readable bytes at `user_id`.
+        let user_id = unsafe { byte_slice(user_id, user_id_len) }?;
+        if out.is_null() {
+            return Err(PEXELIZE_INVALID_ARGUMENT);
+        }
+
+        let signature =
+            generate_identity_signature(user_id, key).map_err(|error| status_of(&error))?;
+
+        // SAFETY: `out` is not NULL and the caller guarantees room for the 64
+        // characters and the terminator.
+        unsafe { write_c_string(signature.as_bytes(), out) };
+        Ok(())
+    })
+}
+
+/// Verifies that `signature` is the HMAC-SHA256 of `user_id` under `key`.
+///
+/// `signature` is `signature_len` bytes of text, with or without a NUL after
+/// them: 64 hex characters in lowercase or uppercase. Anything else
+/// (whitespace, a `0x` prefix, 63 or 65 characters, non-ASCII bytes) fails.
+/// The comparison runs in constant time.
+///
+/// NULL: `key`, `user_id` and `signature` may be NULL only with a length of
+/// 0, which means an empty key, user ID or signature.
+///
+/// Returns:
+/// - `PEXELIZE_OK` when the signature is valid.
+/// - `PEXELIZE_IDENTITY_VERIFICATION_FAILED` when it is not 64 hex
+///   characters or does not match.
+/// - `PEXELIZE_IDENTITY_MISSING` when the user ID or the signature is empty.
+/// - `PEXELIZE_INVALID_ARGUMENT` when the key is empty, or a pointer is NULL
+///   with a non-zero length.
+/// - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
+///
+/// # Safety
+///
+/// Non-NULL `key`, `user_id` and `signature` point to `key_len`,
+/// `user_id_len` and `signature_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_verify(
+    key: *const u8,
+    key_len: usize,
+    user_id: *const u8,
+    user_id_len: usize,
+    signature: *const c_char,
+    signature_len: usize,
+) -> pexelize_status {
+    run(|| {
+        // SAFETY: the caller guarantees `key_len` readable bytes at `key`.
+        let key = unsafe { byte_slice(key, key_len) }?;
+        // SAFETY: the caller guarantees `user_id_len` readable bytes at `user_id`.
+        let user_id = unsafe { byte_slice(user_id, user_id_len) }?;
+        // SAFETY: the caller guarantees `signature_len` readable bytes at `signature`.
+        let signature = unsafe { byte_slice(signature.cast::<u8>(), signature_len) }?;
+
+        pexelize_identity::verify(user_id, signature, key).map_err(|error| status_of(&error))
+    })
+}
+
+/// Creates a keyring whose current key is `key`, and stores it in `*out`.
+///
+/// `key_id` is the NUL-terminated UTF-8 id that verification reports when
+/// this key matches: 1 to 128 bytes with no control character. NULL gives
+/// the default id `"current"`. The key bytes are copied into the keyring's
+/// precomputed HMAC state, so the caller may wipe `key` after the call.
+/// Free the keyring with `pexelize_keyring_free`.
+///
+/// NULL: `key` may be NULL only with `key_len` 0, which is an empty key.
+/// `key_id` may be NULL. `out` must not be NULL. `*out` is written only on
+/// `PEXELIZE_OK`.
+///
+/// Returns:
+/// - `PEXELIZE_OK` when `*out` holds the new keyring.
+/// - `PEXELIZE_INVALID_ARGUMENT` when the key is empty, `key_id` is empty,
+///   too long, not UTF-8 or contains a control character, `out` is NULL, or
+///   `key` is NULL with a non-zero length.
+/// - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
+///
+/// # Safety
+///
+/// Non-NULL `key` points to `key_len` readable bytes, non-NULL `key_id` to a
+/// NUL-terminated string, and non-NULL `out` to writable storage for a
+/// pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_keyring_new(
+    key: *const u8,
+    key_len: usize,
+    key_id: *const c_char,
+    out: *mut *mut pexelize_keyring,
+) -> pexelize_status {
+    run(|| {
+        // SAFETY: forwarded from this function's contract on `key` and `key_id`.
+        let current = unsafe { security_key(key, key_len, key_id) }?;
+        if out.is_null() {
+            return Err(PEXELIZE_INVALID_ARGUMENT);
+        }
+
+        let keyring = Keyring::new(current).map_err(|error| status_of(&error))?;
+        let mut ring = pexelize_keyring {
+            keyring,
+            key_ids: Vec::new(),
+        };
+        remember_last_key_id(&mut ring)?;
+
+        // SAFETY: `out` is not NULL and the caller guarantees it is writable.
+        unsafe { out.write(Box::into_raw(Box::new(ring))) };
+        Ok(())
+    })
+}
+
+/// Adds a previous key to `ring`: it verifies signatures until
+/// `accept_until_unix` (seconds since the Unix epoch, exclusive), or forever
+/// when `accept_until_unix` is 0. After that, its signatures give
+/// `PEXELIZE_IDENTITY_SIGNATURE_EXPIRED`.
+///
+/// `key_id` is as in `pexelize_keyring_new`; NULL gives the default id
+/// `"previous"`, then `"previous-2"` and so on.
+///
+/// Not thread-safe: no other call may use `ring` at the same time.
+///
+/// NULL: `ring` must not be NULL. `key` may be NULL only with `key_len` 0,
+/// which is an empty key. `key_id` may be NULL.
+///
+/// Returns:
+/// - `PEXELIZE_OK` when the key was added.
+/// - `PEXELIZE_INVALID_ARGUMENT` when `ring` is NULL, the key is empty, the
+///   id is invalid or already used in `ring`, `accept_until_unix` is out of
+///   range, or `key` is NULL with a non-zero length. `ring` is then
+///   unchanged.
+/// - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
+///
+/// # Safety
+///
+/// Non-NULL `ring` comes from `pexelize_keyring_new` and is not freed;
+/// `key` and `key_id` are as in `pexelize_keyring_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_keyring_add_previous(
+    ring: *mut pexelize_keyring,
+    key: *const u8,
+    key_len: usize,
+    key_id: *const c_char,
+    accept_until_unix: i64,
+) -> pexelize_status {
+    run(|| {
+        // SAFETY: the caller guarantees a live keyring and no concurrent use.
+        let ring = unsafe { ring.as_mut() }.ok_or(PEXELIZE_INVALID_ARGUMENT)?;
+        // SAFETY: forwarded from this function's contract on `key` and `key_id`.
+        let mut previous = unsafe { security_key(key, key_len, key_id) }?;
+        if let Some(until) = unix_time(accept_until_unix, "accept_until_unix", || None)? {
+            previous = previous.with_accept_until(until);
+        }
+
+        ring.keyring
+            .add_previous(previous)
+            .map_err(|error| status_of(&error))?;
+        remember_last_key_id(ring)
+    })
+}
+
+/// Adds a retired key to `ring`: it verifies nothing, but a signature it made
+/// gives `PEXELIZE_IDENTITY_SIGNATURE_EXPIRED` in place of
+/// `PEXELIZE_IDENTITY_VERIFICATION_FAILED`.
+///
+/// `key_id` is as in `pexelize_keyring_new`; NULL gives the default id
+/// `"retired"`, then `"retired-2"` and so on.
+///
+/// Not thread-safe: no other call may use `ring` at the same time.
+///
+/// NULL: `ring` must not be NULL. `key` may be NULL only with `key_len` 0,
+/// which is an empty key. `key_id` may be NULL.
+///
+/// Returns:
+/// - `PEXELIZE_OK` when the key was added.
+/// - `PEXELIZE_INVALID_ARGUMENT` when `ring` is NULL, the key is empty, the
+///   id is invalid or already used in `ring`, or `key` is NULL with a
+///   non-zero length. `ring` is then unchanged.
+/// - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
+///
+/// # Safety
+///
+/// As `pexelize_keyring_add_previous`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_keyring_add_retired(
+    ring: *mut pexelize_keyring,
+    key: *const u8,
+    key_len: usize,
+    key_id: *const c_char,
+) -> pexelize_status {
+    run(|| {
+        // SAFETY: the caller guarantees a live keyring and no concurrent use.
+        let ring = unsafe { ring.as_mut() }.ok_or(PEXELIZE_INVALID_ARGUMENT)?;
+        // SAFETY: forwarded from this function's contract on `key` and `key_id`.
+        let retired = unsafe { security_key(key, key_len, key_id) }?;
+
+        ring.keyring
+            .add_retired(retired)
+            .map_err(|error| status_of(&error))?;
+        remember_last_key_id(ring)
+    })
+}
+
+/// Signs `user_id` with the current key of `ring`; `out` receives the
+/// signature as in `pexelize_generate_identity_signature`, whose buffer
+/// contract applies.
+///
+/// Thread-safe: many threads may sign and verify with one keyring at once.
+///
+/// NULL: `ring` and `out` must not be NULL. `user_id` may be NULL only with
+/// `user_id_len` 0, which is an empty user ID.
+///
+/// Returns:
+/// - `PEXELIZE_OK` when `out` holds the signature.
+/// - `PEXELIZE_INVALID_ARGUMENT` when `ring` or `out` is NULL, or `user_id`
+///   is NULL with a non-zero length.
+/// - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
+///
+/// # Safety
+///
+/// Non-NULL `ring` comes from `pexelize_keyring_new` and is not freed;
+/// non-NULL `user_id` points to `user_id_len` readable bytes; `out` has room
+/// for `PEXELIZE_SIGNATURE_BUFFER_LEN` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_keyring_sign(
+    ring: *const pexelize_keyring,
+    user_id: *const u8,
+    user_id_len: usize,
+    out: *mut c_char,
+) -> pexelize_status {
+    run(|| {
+        // SAFETY: the caller guarantees a live keyring; signing only reads it.
+        let ring = unsafe { ring.as_ref() }.ok_or(PEXELIZE_INVALID_ARGUMENT)?;
+        // SAFETY: the caller guarantees `user_id_len` readable bytes at `user_id`.
+        let user_id = unsafe { byte_slice(user_id, user_id_len) }?;
+        if out.is_null() {
+            return Err(PEXELIZE_INVALID_ARGUMENT);
+        }
+
+        let signature = ring.keyring.sign_hex(user_id);
+
+        // SAFETY: `out` is not NULL and the caller guarantees room for the 64
+        // characters and the terminator.
+        unsafe { write_c_string(signature.as_bytes(), out) };
+        Ok(())
+    })
+}
+
+/// Verifies `signature` for `user_id` against every key of `ring`, in
+/// constant time; `signature` is as in `pexelize_verify`.
+///
+/// `now_unix` is the clock, in seconds since the Unix epoch, that decides
+/// whether a previous key's window has ended; 0 means the system clock.
+/// When the call returns `PEXELIZE_OK` and `matched_key_id` is not NULL,
+/// `*matched_key_id` receives the NUL-terminated id of the key that matched.
+/// That string belongs to `ring` and stays valid until
+/// `pexelize_keyring_free`. On any other status `*matched_key_id` is left
+/// unchanged.
+///
+/// Thread-safe: many threads may sign and verify with one keyring at once.
+/// The keyring counts outcomes with atomic counters.
+///
+/// NULL: `ring` must not be NULL. `user_id` and `signature` may be NULL only
+/// with a length of 0, which means empty. `matched_key_id` may be NULL.
+///
+/// Returns:
+/// - `PEXELIZE_OK` when a current key, or a previous key inside its window,
+///   made the signature.
+/// - `PEXELIZE_IDENTITY_VERIFICATION_FAILED` when the signature is not 64
+///   hex characters or no key of `ring` made it.
+/// - `PEXELIZE_IDENTITY_SIGNATURE_EXPIRED` when a retired key made it, or a
+///   previous key whose window ended at or before `now_unix`.
+/// - `PEXELIZE_IDENTITY_MISSING` when the user ID or the signature is empty.
+/// - `PEXELIZE_INVALID_ARGUMENT` when `ring` is NULL, a pointer is NULL with
+///   a non-zero length, or `now_unix` is out of range.
+/// - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
+///
+/// # Safety
+///
+/// Non-NULL `ring` comes from `pexelize_keyring_new` and is not freed;
+/// non-NULL `user_id` and `signature` point to `user_id_len` and
+/// `signature_len` readable bytes; non-NULL `matched_key_id` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_keyring_verify(
+    ring: *const pexelize_keyring,
+    user_id: *const u8,
+    user_id_len: usize,
+    signature: *const c_char,
+    signature_len: usize,
+    now_unix: i64,
+    matched_key_id: *mut *const c_char,
+) -> pexelize_status {
+    run(|| {
+        // SAFETY: the caller guarantees a live keyring; verifying only reads
+        // it, apart from atomic counters.
+        let ring = unsafe { ring.as_ref() }.ok_or(PEXELIZE_INVALID_ARGUMENT)?;
+        // SAFETY: the caller guarantees `user_id_len` readable bytes at `user_id`.
+        let user_id = unsafe { byte_slice(user_id, user_id_len) }?;
+        // SAFETY: the caller guarantees `signature_len` readable bytes at `signature`.
+        let signature = unsafe { byte_slice(signature.cast::<u8>(), signature_len) }?;
+        let now = unix_time(now_unix, "now_unix", || Some(SystemTime::now()))?
+            .ok_or(PEXELIZE_INTERNAL_ERROR)?;
+
+        let verified = ring
+            .keyring
+            .verify_at(user_id, signature, now)
+            .map_err(|error| status_of(&error))?;
+        let id = ring
+            .key_ids
+            .iter()
+            .find(|id| id.to_bytes() == verified.key_id.as_bytes())
+            .ok_or(PEXELIZE_INTERNAL_ERROR)?;
+
+        if !matched_key_id.is_null() {
+            // SAFETY: `matched_key_id` is not NULL and the caller guarantees
+            // it is writable; the id lives in `ring`.
+            unsafe { matched_key_id.write(id.as_ptr()) };
+        }
+        Ok(())
+    })
+}
+
+/// Frees `ring` and zeroes its key material. NULL is a no-op.
+///
+/// Not thread-safe: no other call may use `ring` at the same time or after.
+/// Every `matched_key_id` string of `ring` becomes invalid.
+///
+/// # Safety
+///
+/// Non-NULL `ring` comes from `pexelize_keyring_new` and is freed only once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_keyring_free(ring: *mut pexelize_keyring) {
+    guard((), || {
+        if !ring.is_null() {
+            // SAFETY: `ring` came from `Box::into_raw` in `pexelize_keyring_new`
+            // and the caller frees it only once.
+            drop(unsafe { Box::from_raw(ring) });
+        }
+    });
+}
+
+/// Generates a new security key: 32 random bytes from the operating system's
+/// CSPRNG, written to `out` as 64 lowercase hex characters and a NUL. The
+/// hex text itself is the key, so pass those 64 bytes as `key`.
+///
+/// `out` must have room for `PEXELIZE_SIGNATURE_BUFFER_LEN` bytes and is
+/// written only on `PEXELIZE_OK`.
+///
+/// NULL: `out` must not be NULL.
+///
+/// Returns:
+/// - `PEXELIZE_OK` when `out` holds the key.
+/// - `PEXELIZE_INVALID_ARGUMENT` when `out` is NULL.
+/// - `PEXELIZE_INTERNAL_ERROR` when the random number generator failed.
+///
+/// # Safety
+///
+/// Non-NULL `out` has room for `PEXELIZE_SIGNATURE_BUFFER_LEN` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_generate_security_key(out: *mut c_char) -> pexelize_status {
+    run(|| {
+        if out.is_null() {
+            return Err(PEXELIZE_INVALID_ARGUMENT);
+        }
+
+        let key = generate_security_key().map_err(|error| status_of(&error))?;
+        if key.len() != SIGNATURE_HEX_LEN {
+            return Err(PEXELIZE_INTERNAL_ERROR);
+        }
+
+        // SAFETY: `out` is not NULL, the caller guarantees room for
+        // PEXELIZE_SIGNATURE_BUFFER_LEN bytes, and the key is 64 bytes long.
+        unsafe { write_c_string(key.as_bytes(), out) };
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guard_turns_panic_into_internal_error() {
+        let status = run(|| panic!("simulated bug"));
+        assert_eq!(status, PEXELIZE_INTERNAL_ERROR);
+    }
+
+    #[test]
+    fn status_codes_match_core_codes() {
+        let cases = [
+            (
+                Code::VerificationFailed,
+                PEXELIZE_IDENTITY_VERIFICATION_FAILED,
+            ),
+            (Code::SignatureExpired, PEXELIZE_IDENTITY_SIGNATURE_EXPIRED),
+            (Code::IdentityMissing, PEXELIZE_IDENTITY_MISSING),
+            (Code::InvalidArgument, PEXELIZE_INVALID_ARGUMENT),
+            (Code::Internal, PEXELIZE_INTERNAL_ERROR),
+        ];
+        for (code, status) in cases {
+            // SAFETY: pexelize_status_code returns a static NUL-terminated string.
+            let text = unsafe { CStr::from_ptr(pexelize_status_code(status as c_uint)) };
+            assert_eq!(text.to_str(), Ok(code.as_str()));
+        }
+    }
+}
