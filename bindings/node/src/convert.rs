@@ -1,0 +1,203 @@
+//! Reading JS strings and byte arrays without the default conversions.
+//!
+//! napi-rs converts a `String` argument with two calls and a heap allocation.
+//! Short user IDs and signatures are read here into a stack buffer in one
+//! `napi_get_value_string_utf8` call, and a `Uint8Array` is borrowed in
+//! place, which keeps a sign or verify call a few hundred nanoseconds long.
+
+use std::ffi::c_void;
+use std::ptr;
+
+use napi::bindgen_prelude::{JsValue, ToNapiValue, TypeName, Unknown};
+use napi::{ValueType, sys};
+use pexelize_identity::{Error, HexSignature, SIGNATURE_HEX_LEN};
+
+/// Size of the stack buffer for strings. A string whose UTF-8 form may not
+/// fit (with the NUL that napi writes) is read again into a heap buffer.
+const STACK_BUFFER_LEN: usize = 256;
+
+/// The longest character in UTF-8; a truncated read can stop this many bytes
+/// short of the buffer end, because napi never splits a character.
+const MAX_UTF8_CHAR_LEN: usize = 4;
+
+/// The kind of a JS value as the binding sees it.
+pub enum Kind {
+    /// A string.
+    String,
+    /// A `Uint8Array`, which includes `Buffer`.
+    Bytes,
+    /// Anything else.
+    Other,
+}
+
+/// Returns the kind of `value`; a failing napi call counts as `Other`.
+pub fn kind_of(value: &Unknown<'_>) -> Kind {
+    let raw = value.value();
+    let mut value_type = sys::ValueType::napi_undefined;
+    // SAFETY: `raw.env` and `raw.value` come from the current call's
+    // arguments, and `value_type` is a valid out-pointer.
+    let status = unsafe { sys::napi_typeof(raw.env, raw.value, &mut value_type) };
+    if status != sys::Status::napi_ok {
+        return Kind::Other;
+    }
+    match value_type {
+        sys::ValueType::napi_string => Kind::String,
+        sys::ValueType::napi_object if uint8_array(value).is_some() => Kind::Bytes,
+        _ => Kind::Other,
+    }
+}
+
+/// Calls `f` with the bytes of `value`: the UTF-8 form of a string, or the
+/// contents of a `Uint8Array`.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] naming `what` when `value` is neither. The JS
+/// layer checks types first and names the type received, so this only
+/// guards against a caller that bypasses it.
+pub fn with_bytes<R>(
+    value: &Unknown<'_>,
+    what: &str,
+    f: impl FnOnce(&[u8]) -> R,
+) -> Result<R, Error> {
+    match kind_of(value) {
+        Kind::String => with_string_bytes(value, what, f),
+        Kind::Bytes => match uint8_array(value) {
+            Some(bytes) => Ok(f(bytes)),
+            None => Err(not_bytes(what)),
+        },
+        Kind::Other => Err(not_bytes(what)),
+    }
+}
+
+fn not_bytes(what: &str) -> Error {
+    Error::InvalidArgument(format!("{what} must be a string or a Uint8Array"))
+}
+
+fn with_string_bytes<R>(
+    value: &Unknown<'_>,
+    what: &str,
+    f: impl FnOnce(&[u8]) -> R,
+) -> Result<R, Error> {
+    let raw = value.value();
+    let mut stack = [0u8; STACK_BUFFER_LEN];
+    let mut length = 0usize;
+    // SAFETY: the buffer pointer and its size describe `stack`, and napi
+    // writes at most `STACK_BUFFER_LEN` bytes into it, NUL included.
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(
+            raw.env,
+            raw.value,
+            stack.as_mut_ptr().cast(),
+            STACK_BUFFER_LEN,
+            &mut length,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        return Err(not_bytes(what));
+    }
+    if length + MAX_UTF8_CHAR_LEN < STACK_BUFFER_LEN {
+        return Ok(f(&stack[..length]));
+    }
+
+    // The string may have been cut short: ask for its full length, then read
+    // it into a heap buffer of that size.
+    // SAFETY: a null buffer asks napi only for the length, written to `length`.
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(raw.env, raw.value, ptr::null_mut(), 0, &mut length)
+    };
+    if status != sys::Status::napi_ok {
+        return Err(not_bytes(what));
+    }
+    let mut heap = vec![0u8; length + 1];
+    // SAFETY: `heap` holds `length + 1` bytes, enough for the string and NUL.
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(
+            raw.env,
+            raw.value,
+            heap.as_mut_ptr().cast(),
+            heap.len(),
+            &mut length,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        return Err(not_bytes(what));
+    }
+    Ok(f(&heap[..length]))
+}
+
+/// Borrows the contents of `value` when it is a `Uint8Array`.
+fn uint8_array<'a>(value: &'a Unknown<'_>) -> Option<&'a [u8]> {
+    let raw = value.value();
+    let mut is_typed_array = false;
+    // SAFETY: `raw` comes from the current call, the out-pointer is valid.
+    let status = unsafe { sys::napi_is_typedarray(raw.env, raw.value, &mut is_typed_array) };
+    if status != sys::Status::napi_ok || !is_typed_array {
+        return None;
+    }
+    let mut array_type = sys::TypedarrayType::int8_array;
+    let mut length = 0usize;
+    let mut data: *mut c_void = ptr::null_mut();
+    // SAFETY: `raw` is a typed array, checked above; napi accepts null for
+    // the array buffer and offset outputs, which are not needed.
+    let status = unsafe {
+        sys::napi_get_typedarray_info(
+            raw.env,
+            raw.value,
+            &mut array_type,
+            &mut length,
+            &mut data,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    };
+    if status != sys::Status::napi_ok || array_type != sys::TypedarrayType::uint8_array {
+        return None;
+    }
+    if length == 0 || data.is_null() {
+        return Some(&[]);
+    }
+    // SAFETY: napi returns the data pointer already moved by the view's byte
+    // offset, and `length` is the element count of a one-byte element type.
+    // The argument keeps the array alive for the rest of the call, and
+    // nothing in this synchronous call can run JS that would detach it.
+    Some(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), length) })
+}
+
+/// A signature returned to JS as a one-byte string, created without the
+/// UTF-8 decoding that a `String` return value goes through.
+pub struct HexString(pub HexSignature);
+
+impl TypeName for HexString {
+    fn type_name() -> &'static str {
+        "string"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ToNapiValue for HexString {
+    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
+        let mut result = ptr::null_mut();
+        let bytes = value.0.as_bytes();
+        // SAFETY: `bytes` is 64 ASCII hex digits, which are valid Latin-1,
+        // and the length passed is their exact count.
+        let status = unsafe {
+            sys::napi_create_string_latin1(
+                env,
+                bytes.as_ptr().cast(),
+                SIGNATURE_HEX_LEN as isize,
+                &mut result,
+            )
+        };
+        if status == sys::Status::napi_ok {
+            Ok(result)
+        } else {
+            Err(napi::Error::from_reason(
+                "could not create the signature string",
+            ))
+        }
+    }
+}
