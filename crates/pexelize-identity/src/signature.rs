@@ -49,9 +49,9 @@ pub(crate) fn decode_signature(signature: &[u8]) -> Result<[u8; MAC_LEN], Error>
     if !signature.is_ascii() {
         return fail(FailureReason::NonAscii);
     }
-    // The two scans below fold over every byte instead of stopping early,
-    // which lets the compiler vectorise them; the signature is public, so
-    // the timing of this check does not matter, only its cost on every call.
+    // The two scans below read every byte instead of stopping at the first
+    // match, so the compiler can vectorise them. The signature is public,
+    // so only their cost matters, not their timing.
     if signature
         .iter()
         .fold(false, |found, byte| found | byte.is_ascii_whitespace())
