@@ -100,7 +100,7 @@ const char *pexelize_status_code(pexelize_status status);
  * Signs `user_id` with `key`: writes the lowercase hex HMAC-SHA256 and a
  * NUL terminator to `out`.
  *
- * `out` must have room for `PEXELIZE_SIGNATURE_BUFFER_LEN` bytes; the
+ * `out` must have room for `PEXELIZE_SIGNATURE_BUFFER_LEN` bytes. The
  * library cannot check the size of a buffer, so a shorter one is a bug of
  * the caller. `out` is written only when the call returns `PEXELIZE_OK`.
  * The user ID is used as raw bytes and may contain NUL bytes; an empty user
@@ -111,7 +111,7 @@ const char *pexelize_status_code(pexelize_status status);
  * an empty key or user ID. `out` must not be NULL.
  *
  * Returns:
- * - `PEXELIZE_OK` when `out` holds the signature.
+ * - `PEXELIZE_OK` when `out` contains the signature.
  * - `PEXELIZE_INVALID_ARGUMENT` when the key is empty, `out` is NULL, or
  *   `key` or `user_id` is NULL with a non-zero length.
  * - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
@@ -173,7 +173,7 @@ enum pexelize_status pexelize_verify(const uint8_t *key,
  * `PEXELIZE_OK`.
  *
  * Returns:
- * - `PEXELIZE_OK` when `*out` holds the new keyring.
+ * - `PEXELIZE_OK` when `*out` contains the new keyring.
  * - `PEXELIZE_INVALID_ARGUMENT` when the key is empty, `key_id` is empty,
  *   too long, not UTF-8 or contains a control character, `out` is NULL, or
  *   `key` is NULL with a non-zero length.
@@ -208,8 +208,8 @@ enum pexelize_status pexelize_keyring_new(const uint8_t *key,
  * - `PEXELIZE_OK` when the key was added.
  * - `PEXELIZE_INVALID_ARGUMENT` when `ring` is NULL, the key is empty, the
  *   id is invalid or already used in `ring`, `accept_until_unix` is out of
- *   range, or `key` is NULL with a non-zero length. `ring` is then
- *   unchanged.
+ *   the platform's clock range (every `int64_t` fits on Linux), or `key` is
+ *   NULL with a non-zero length. `ring` is then unchanged.
  * - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
  *
  * # Safety
@@ -263,7 +263,7 @@ enum pexelize_status pexelize_keyring_add_retired(struct pexelize_keyring *ring,
  * `user_id_len` 0, which is an empty user ID.
  *
  * Returns:
- * - `PEXELIZE_OK` when `out` holds the signature.
+ * - `PEXELIZE_OK` when `out` contains the signature.
  * - `PEXELIZE_INVALID_ARGUMENT` when `ring` or `out` is NULL, or `user_id`
  *   is NULL with a non-zero length.
  * - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
@@ -306,7 +306,8 @@ enum pexelize_status pexelize_keyring_sign(const struct pexelize_keyring *ring,
  *   previous key whose window ended at or before `now_unix`.
  * - `PEXELIZE_IDENTITY_MISSING` when the user ID or the signature is empty.
  * - `PEXELIZE_INVALID_ARGUMENT` when `ring` is NULL, a pointer is NULL with
- *   a non-zero length, or `now_unix` is out of range.
+ *   a non-zero length, or `now_unix` is out of the platform's clock range
+ *   (every `int64_t` fits on Linux).
  * - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
  *
  * # Safety
@@ -346,7 +347,7 @@ void pexelize_keyring_free(struct pexelize_keyring *ring);
  * NULL: `out` must not be NULL.
  *
  * Returns:
- * - `PEXELIZE_OK` when `out` holds the key.
+ * - `PEXELIZE_OK` when `out` contains the key.
  * - `PEXELIZE_INVALID_ARGUMENT` when `out` is NULL.
  * - `PEXELIZE_INTERNAL_ERROR` when the random number generator failed.
  *
