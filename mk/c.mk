@@ -23,7 +23,8 @@ C_VALGRIND := valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
 
 .PHONY: deps-c build-c install install-c-test-prefix test-c \
 	test-c-header test-c-unit test-c-valgrind test-c-sanitize \
-	test-c-threads test-c-example bench-c demo-prerequisites-c
+	test-c-threads build-c-example test-c-example bench-c \
+	demo-prerequisites-c
 
 # CI starts on a fresh machine as root, so missing Debian packages are
 # installed here; nothing happens when they are present.
@@ -104,17 +105,19 @@ test-c-threads: deps-c install-c-test-prefix
 	LD_LIBRARY_PATH=$(C_TEST_PREFIX)/lib $(C_BUILD)/test_threads
 
 # The example builds only through pkg-config, as an application would.
-test-c-example: deps-c install-c-test-prefix
+build-c-example: deps-c install-c-test-prefix
 	$(CC) $(C_CFLAGS) examples/c/verify_identity.c \
 		$$($(C_TEST_PKG_CONFIG) --cflags --libs pexelize-identity) \
 		-o $(C_BUILD)/verify_identity
+
+test-c-example: build-c-example
 	bash bindings/c/tests/test_example.sh $(C_BUILD)/verify_identity \
 		$(C_TEST_PREFIX)/lib
 
 test-c: test-c-header test-c-unit test-c-valgrind test-c-sanitize \
 	test-c-threads test-c-example
 
-demo-prerequisites-c: deps-c test-c-example
+demo-prerequisites-c: build-c-example
 
 bench-c: deps-c install-c-test-prefix
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror bindings/c/bench/bench.c \
