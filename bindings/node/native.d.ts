@@ -69,23 +69,8 @@ export declare function keyringKeys(keyring: ExternalObject<Keyring>): Array<Key
 /** Creates a keyring whose current key is `secret`. */
 export declare function keyringNew(secret: unknown, id?: string | undefined | null, acceptUntil?: number | string | undefined | null): ExternalObject<Keyring>
 
-/**
- * Signs a user ID (a well-formed string or a `Uint8Array`) with the
- * keyring's current key.
- */
-export declare function keyringSign(keyring: ExternalObject<Keyring>, userId: unknown): string
-
 /** Returns the verification counts of a keyring. */
 export declare function keyringStats(keyring: ExternalObject<Keyring>): NativeStats
-
-/**
- * Verifies a signature and returns the index of the matching key in
- * [`keyring_keys`] order, or the failure. `now_ms` is the clock in epoch
- * milliseconds, the system clock when absent. A user ID or signature of
- * another type than string or `Uint8Array` counts as missing: the JS layer
- * passes only those types, or an empty string for an absent part.
- */
-export declare function keyringVerify(keyring: ExternalObject<Keyring>, userId: unknown, signature: unknown, nowMs?: number | undefined | null): number | Failure
 
 /** Verification counts of a keyring. */
 export interface NativeStats {
@@ -100,9 +85,6 @@ export interface NativeStats {
   /** Signatures produced by each key, in keyring order, as `[id, count]`. */
   byKey: Array<KeyCount>
 }
-
-/** Signs a user ID with a one-off key; both are strings or `Uint8Array`s. */
-export declare function signOnce(userId: unknown, key: unknown): string
 
 /**
  * Verifies a signature under a one-off key. Only a bad key throws: every

@@ -8,8 +8,8 @@
 use std::ffi::c_void;
 use std::ptr;
 
-use napi::bindgen_prelude::{JsValue, ToNapiValue, TypeName, Unknown};
-use napi::{ValueType, sys};
+use napi::bindgen_prelude::{JsValue, Unknown};
+use napi::sys;
 use pexelize_identity::{Error, HexSignature, SIGNATURE_HEX_LEN};
 
 /// Size of the stack buffer for strings. A string whose UTF-8 form may not
@@ -30,9 +30,46 @@ pub enum Kind {
     Other,
 }
 
-/// Returns the kind of `value`; a failing napi call counts as `Other`.
-pub fn kind_of(value: &Unknown<'_>) -> Kind {
-    let raw = value.value();
+/// A JS value of the current call with its environment.
+#[derive(Clone, Copy)]
+pub struct RawValue {
+    env: sys::napi_env,
+    value: sys::napi_value,
+}
+
+impl RawValue {
+    /// Pairs a value with its environment.
+    ///
+    /// # Safety
+    ///
+    /// `env` must be the environment of the current napi call and `value` a
+    /// value of that call, and the pair must not outlive the call.
+    pub unsafe fn new(env: sys::napi_env, value: sys::napi_value) -> Self {
+        Self { env, value }
+    }
+
+    /// Returns the environment of the call.
+    pub fn env(self) -> sys::napi_env {
+        self.env
+    }
+
+    /// Returns the value.
+    pub fn raw(self) -> sys::napi_value {
+        self.value
+    }
+}
+
+impl From<&Unknown<'_>> for RawValue {
+    fn from(value: &Unknown<'_>) -> Self {
+        Self {
+            env: value.value().env,
+            value: value.raw(),
+        }
+    }
+}
+
+/// Returns the kind of `raw`; a failing napi call counts as `Other`.
+pub fn kind_of(raw: RawValue) -> Kind {
     let mut value_type = sys::ValueType::napi_undefined;
     // SAFETY: `raw.env` and `raw.value` come from the current call's
     // arguments, and `value_type` is a valid out-pointer.
@@ -42,7 +79,8 @@ pub fn kind_of(value: &Unknown<'_>) -> Kind {
     }
     match value_type {
         sys::ValueType::napi_string => Kind::String,
-        sys::ValueType::napi_object if uint8_array(value).is_some() => Kind::Bytes,
+        // SAFETY: the slice is dropped at once.
+        sys::ValueType::napi_object if unsafe { uint8_array(raw) }.is_some() => Kind::Bytes,
         _ => Kind::Other,
     }
 }
@@ -56,13 +94,15 @@ pub fn kind_of(value: &Unknown<'_>) -> Kind {
 /// layer checks types first and names the type received, so this only
 /// guards against a caller that bypasses it.
 pub fn with_bytes<R>(
-    value: &Unknown<'_>,
+    value: impl Into<RawValue>,
     what: &str,
     f: impl FnOnce(&[u8]) -> R,
 ) -> Result<R, Error> {
-    match kind_of(value) {
-        Kind::String => with_string_bytes(value, what, f),
-        Kind::Bytes => match uint8_array(value) {
+    let raw = value.into();
+    match kind_of(raw) {
+        Kind::String => with_string_bytes(raw, what, f),
+        // SAFETY: `f` runs, and the slice is dropped, before this returns.
+        Kind::Bytes => match unsafe { uint8_array(raw) } {
             Some(bytes) => Ok(f(bytes)),
             None => Err(not_bytes(what)),
         },
@@ -74,12 +114,7 @@ fn not_bytes(what: &str) -> Error {
     Error::InvalidArgument(format!("{what} must be a string or a Uint8Array"))
 }
 
-fn with_string_bytes<R>(
-    value: &Unknown<'_>,
-    what: &str,
-    f: impl FnOnce(&[u8]) -> R,
-) -> Result<R, Error> {
-    let raw = value.value();
+fn with_string_bytes<R>(raw: RawValue, what: &str, f: impl FnOnce(&[u8]) -> R) -> Result<R, Error> {
     let mut stack = [0u8; STACK_BUFFER_LEN];
     let mut length = 0usize;
     // SAFETY: the buffer pointer and its size describe `stack`, and napi
@@ -126,9 +161,12 @@ fn with_string_bytes<R>(
     Ok(f(&heap[..length]))
 }
 
-/// Borrows the contents of `value` when it is a `Uint8Array`.
-fn uint8_array<'a>(value: &'a Unknown<'_>) -> Option<&'a [u8]> {
-    let raw = value.value();
+/// Borrows the contents of `raw` when it is a `Uint8Array`.
+///
+/// # Safety
+///
+/// The caller must not use the slice after the current napi call returns.
+unsafe fn uint8_array<'a>(raw: RawValue) -> Option<&'a [u8]> {
     let mut is_typed_array = false;
     // SAFETY: `raw` comes from the current call, the out-pointer is valid.
     let status = unsafe { sys::napi_is_typedarray(raw.env, raw.value, &mut is_typed_array) };
@@ -160,44 +198,42 @@ fn uint8_array<'a>(value: &'a Unknown<'_>) -> Option<&'a [u8]> {
     // SAFETY: napi returns the data pointer already moved by the view's byte
     // offset, and `length` is the element count of a one-byte element type.
     // The argument keeps the array alive for the rest of the call, and
-    // nothing in this synchronous call can run JS that would detach it.
+    // nothing in this synchronous call can run JS that would detach it. The
+    // callers use the slice only within that call.
     Some(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), length) })
 }
 
-/// A signature returned to JS as a one-byte string, created without the
-/// UTF-8 decoding that a `String` return value goes through.
-pub struct HexString(pub HexSignature);
-
-impl TypeName for HexString {
-    fn type_name() -> &'static str {
-        "string"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::String
-    }
-}
-
-impl ToNapiValue for HexString {
-    unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
-        let mut result = ptr::null_mut();
-        let bytes = value.0.as_bytes();
-        // SAFETY: `bytes` is 64 ASCII hex digits, which are valid Latin-1,
-        // and the length passed is their exact count.
-        let status = unsafe {
-            sys::napi_create_string_latin1(
-                env,
-                bytes.as_ptr().cast(),
-                SIGNATURE_HEX_LEN as isize,
-                &mut result,
-            )
-        };
-        if status == sys::Status::napi_ok {
-            Ok(result)
-        } else {
-            Err(napi::Error::from_reason(
-                "could not create the signature string",
-            ))
-        }
+/// Creates a JS string from a hex signature.
+///
+/// # Errors
+///
+/// A napi error when the string cannot be created, such as while the
+/// environment shuts down.
+///
+/// # Safety
+///
+/// `env` must be the environment of the current napi call.
+pub unsafe fn hex_to_js(
+    env: sys::napi_env,
+    signature: &HexSignature,
+) -> napi::Result<sys::napi_value> {
+    let mut result = ptr::null_mut();
+    let bytes = signature.as_bytes();
+    // SAFETY: `bytes` is 64 ASCII hex digits, which are valid Latin-1,
+    // and the length passed is their exact count.
+    let status = unsafe {
+        sys::napi_create_string_latin1(
+            env,
+            bytes.as_ptr().cast(),
+            SIGNATURE_HEX_LEN as isize,
+            &mut result,
+        )
+    };
+    if status == sys::Status::napi_ok {
+        Ok(result)
+    } else {
+        Err(napi::Error::from_reason(
+            "could not create the signature string",
+        ))
     }
 }

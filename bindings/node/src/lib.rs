@@ -8,13 +8,16 @@
 //! and maps core errors to JS errors in one place, [`code_and_message`].
 
 mod convert;
+mod fast;
 
-use napi::bindgen_prelude::{Env, Error as NapiError, External, JsTypeError, Status, Unknown};
-use napi::JsError;
+use napi::bindgen_prelude::{
+    Env, Error as NapiError, External, JsTypeError, Object, Status, Unknown,
+};
+use napi::{JsError, sys};
 use napi_derive::napi;
 use pexelize_identity::{Code, Error, KeyRole, Keyring, SecurityKey};
 
-use crate::convert::{HexString, with_bytes};
+use crate::convert::with_bytes;
 
 /// Returns the code and message that JS receives for a core error. Every error
 /// that reaches JS, thrown or returned, goes through this function.
@@ -26,16 +29,39 @@ fn code_and_message(error: &Error) -> (&'static str, String) {
 /// `Error` otherwise, with `.code` set, and returns the napi error that tells
 /// napi-rs an exception is pending.
 fn throw(env: &Env, error: &Error) -> NapiError {
+    throw_raw(env.raw(), error);
+    NapiError::from_status(Status::PendingException)
+}
+
+/// Throws a core error into JS; see [`throw`]. `env` must be the environment
+/// of the current call.
+pub(crate) fn throw_raw(env: sys::napi_env, error: &Error) {
     let (code, message) = code_and_message(error);
     let js_error = NapiError::new(code, message);
-    // SAFETY: `env` is the environment of the current call.
+    // SAFETY: the callers pass the environment of the current call.
     unsafe {
         match error.code() {
-            Code::InvalidArgument => JsTypeError::from(js_error).throw_into(env.raw()),
-            _ => JsError::from(js_error).throw_into(env.raw()),
+            Code::InvalidArgument => JsTypeError::from(js_error).throw_into(env),
+            _ => JsError::from(js_error).throw_into(env),
         }
     }
-    NapiError::from_status(Status::PendingException)
+}
+
+/// Throws the error for a panic caught at the boundary, so that a bug shows
+/// as a JS exception rather than an aborted process.
+pub(crate) fn throw_panic(env: sys::napi_env) {
+    let js_error = NapiError::new(
+        Code::Internal.as_str(),
+        "pexelize-identity panicked; please report this with the call that caused it",
+    );
+    // SAFETY: the callers pass the environment of the current call.
+    unsafe { JsError::from(js_error).throw_into(env) }
+}
+
+/// Adds the hand-registered hot-path functions to the module's exports.
+#[napi(module_exports)]
+pub fn register_fast_functions(exports: Object<'_>) -> napi::Result<()> {
+    fast::register(&exports)
 }
 
 /// A verification that did not succeed, as the JS layer reports it.
@@ -181,58 +207,6 @@ pub fn keyring_from_values(
     .map_err(|error| throw(&env, &error))
 }
 
-/// Signs a user ID (a well-formed string or a `Uint8Array`) with the
-/// keyring's current key.
-#[napi(catch_unwind, ts_return_type = "string")]
-pub fn keyring_sign(
-    env: Env,
-    keyring: &External<Keyring>,
-    user_id: Unknown<'_>,
-) -> napi::Result<HexString> {
-    with_bytes(&user_id, "userId", |bytes| HexString(keyring.sign_hex(bytes)))
-        .map_err(|error| throw(&env, &error))
-}
-
-/// Verifies a signature and returns the index of the matching key in
-/// [`keyring_keys`] order, or the failure. `now_ms` is the clock in epoch
-/// milliseconds, the system clock when absent. A user ID or signature of
-/// another type than string or `Uint8Array` counts as missing: the JS layer
-/// passes only those types, or an empty string for an absent part.
-#[napi(catch_unwind)]
-pub fn keyring_verify(
-    env: Env,
-    keyring: &External<Keyring>,
-    user_id: Unknown<'_>,
-    signature: Unknown<'_>,
-    now_ms: Option<f64>,
-) -> napi::Result<napi::Either<u32, Failure>> {
-    let now = match now_ms {
-        Some(millis) => pexelize_identity::from_unix_millis(millis, "options.now")
-            .map_err(|error| throw(&env, &error))?,
-        None => std::time::SystemTime::now(),
-    };
-    let outcome = with_bytes(&user_id, "userId", |user_id| {
-        with_bytes(&signature, "signature", |signature| {
-            match keyring.verify_at(user_id, signature, now) {
-                Ok(verified) => Ok(key_index(keyring, verified.key_id)),
-                Err(error) => Err(Failure::from_error(&error)),
-            }
-        })
-    });
-    match outcome {
-        Ok(Ok(Ok(index))) => Ok(napi::Either::A(index)),
-        Ok(Ok(Err(failure))) => Ok(napi::Either::B(failure)),
-        Ok(Err(error)) | Err(error) => Ok(napi::Either::B(Failure::from_error(&error))),
-    }
-}
-
-fn key_index(keyring: &Keyring, key_id: &str) -> u32 {
-    let position = keyring.keys().position(|(key, _)| key.id() == Some(key_id));
-    position
-        .and_then(|position| u32::try_from(position).ok())
-        .unwrap_or(u32::MAX)
-}
-
 /// Returns every key of a keyring, current first, without secrets.
 #[napi(catch_unwind)]
 pub fn keyring_keys(keyring: &External<Keyring>) -> Vec<KeyInfo> {
@@ -280,19 +254,6 @@ pub fn keyring_stats(keyring: &External<Keyring>) -> NativeStats {
     }
 }
 
-/// Signs a user ID with a one-off key; both are strings or `Uint8Array`s.
-#[napi(catch_unwind, ts_return_type = "string")]
-pub fn sign_once(env: Env, user_id: Unknown<'_>, key: Unknown<'_>) -> napi::Result<HexString> {
-    with_bytes(&key, "securityKey", |key| {
-        with_bytes(&user_id, "userId", |user_id| {
-            pexelize_identity::generate_identity_signature(user_id, key).map(HexString)
-        })
-    })
-    .and_then(|inner| inner)
-    .and_then(|inner| inner)
-    .map_err(|error| throw(&env, &error))
-}
-
 /// Verifies a signature under a one-off key. Only a bad key throws: every
 /// identity outcome other than valid returns `false`.
 #[napi(catch_unwind)]
@@ -319,4 +280,13 @@ pub fn verify_once(
 #[napi(catch_unwind)]
 pub fn generate_security_key(env: Env) -> napi::Result<String> {
     pexelize_identity::generate_security_key().map_err(|error| throw(&env, &error))
+}
+
+/// Returns the position of the key with id `key_id` in [`keyring_keys`]
+/// order; ids are unique within a keyring.
+pub(crate) fn key_index(keyring: &Keyring, key_id: &str) -> u32 {
+    let position = keyring.keys().position(|(key, _)| key.id() == Some(key_id));
+    position
+        .and_then(|position| u32::try_from(position).ok())
+        .unwrap_or(u32::MAX)
 }
