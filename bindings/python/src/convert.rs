@@ -36,11 +36,11 @@ impl Bytes<'_> {
     }
 }
 
-/// Why a value could not be read as a user ID or a signature.
+/// The reason a value could not be read as a user ID or a signature.
 pub enum Rejected {
     /// The value is `None`.
     Missing,
-    /// The value has a type that is not accepted; holds the type's name.
+    /// The value's type is not accepted; the string is the type's name.
     WrongType(String),
     /// The value is a `str` that contains a lone surrogate.
     LoneSurrogate,

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 
-/// A verification that did not succeed, in the fields Python sees.
+/// A verification that did not succeed, in the fields exposed to Python.
 pub struct Failure {
     /// `IDENTITY_VERIFICATION_FAILED`, `IDENTITY_SIGNATURE_EXPIRED` or
     /// `IDENTITY_MISSING`.
@@ -24,7 +24,7 @@ pub struct Failure {
 
 impl Failure {
     /// Builds a failed verification for an identity part that the binding
-    /// rejects before the core sees it, such as a user ID of type float.
+    /// rejects before calling the core, such as a user ID of type float.
     pub fn verification_failed(message: String, detail: &'static str) -> Self {
         Self {
             code: Code::VerificationFailed,

@@ -1,14 +1,12 @@
 """Exceptions raised by ``Keyring.assert_valid``.
 
 Each identity outcome has its own class with a fixed ``code``, so a web
-framework can catch ``IdentityError`` and answer 401 with ``error.code``.
+framework can catch ``IdentityError`` and respond with 401 and ``error.code``.
 Bad configuration (an empty key, a naive datetime) raises ``ValueError`` or
 ``TypeError`` instead, because it is a bug in the caller, not a bad request.
 """
 
 from __future__ import annotations
-
-from typing import Optional
 
 __all__ = [
     "IdentityError",
@@ -27,8 +25,8 @@ class IdentityError(Exception):
         self,
         message: str,
         *,
-        detail: Optional[str] = None,
-        key_id: Optional[str] = None,
+        detail: str | None = None,
+        key_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message

@@ -1,0 +1,174 @@
+"""The installed package: it is the built wheel, its type stub matches the
+native module, mypy accepts typed usage, and the wheel installs elsewhere."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pexelize_identity
+import pytest
+from pexelize_identity import _native
+
+PACKAGE_DIR = Path(pexelize_identity.__file__).resolve().parent
+STUB = PACKAGE_DIR / "_native.pyi"
+HERE = Path(__file__).resolve().parent
+
+
+def test_imported_from_installed_wheel():
+    assert "site-packages" in PACKAGE_DIR.parts
+    assert (PACKAGE_DIR / "py.typed").is_file()
+    assert STUB.is_file()
+    assert Path(_native.__file__).name.endswith(".abi3.so")
+
+
+def stub_definitions() -> dict[str, ast.AST]:
+    tree = ast.parse(STUB.read_text(encoding="utf-8"))
+    definitions: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            definitions[node.name] = node
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            definitions[node.target.id] = node
+    return definitions
+
+
+def stub_parameters(function: ast.FunctionDef) -> list[tuple[str, str, bool]]:
+    arguments = function.args
+    result = []
+    positional = arguments.posonlyargs + arguments.args
+    first_default = len(positional) - len(arguments.defaults)
+    for index, argument in enumerate(positional):
+        result.append((argument.arg, "POSITIONAL_OR_KEYWORD", index >= first_default))
+    for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        result.append((argument.arg, "KEYWORD_ONLY", default is not None))
+    return [entry for entry in result if entry[0] != "self"]
+
+
+def runtime_parameters(function) -> list[tuple[str, str, bool]]:
+    signature = inspect.signature(function)
+    return [
+        (name, parameter.kind.name, parameter.default is not inspect.Parameter.empty)
+        for name, parameter in signature.parameters.items()
+        if name != "self"
+    ]
+
+
+# Helper names of the stub that exist only for type checkers.
+STUB_ONLY = {"UserId", "Secret", "KeyLike", "KeyringStats"}
+
+
+def test_stub_names_match_module():
+    runtime = {name for name in dir(_native) if not name.startswith("_")}
+    runtime.add("__version__")
+    assert set(stub_definitions()) - STUB_ONLY == runtime
+
+
+def test_stub_signatures_match_module():
+    definitions = stub_definitions()
+    for name, node in definitions.items():
+        if name in STUB_ONLY:
+            continue
+        runtime = getattr(_native, name)
+        if isinstance(node, ast.FunctionDef):
+            assert stub_parameters(node) == runtime_parameters(runtime), name
+        elif isinstance(node, ast.ClassDef):
+            for member in node.body:
+                if not isinstance(member, ast.FunctionDef):
+                    continue
+                is_property = any(
+                    isinstance(decorator, ast.Name) and decorator.id == "property"
+                    for decorator in member.decorator_list
+                )
+                attribute = getattr(runtime, member.name)
+                if is_property or member.name == "__bool__":
+                    assert attribute is not None, f"{name}.{member.name}"
+                    continue
+                target = runtime if member.name == "__init__" else attribute
+                assert stub_parameters(member) == runtime_parameters(target), (
+                    f"{name}.{member.name}"
+                )
+
+
+def test_mypy_accepts_typed_usage():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            str(HERE / "typed_usage.py"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_rejects_wrong_types(tmp_path):
+    source = tmp_path / "wrong.py"
+    source.write_text(
+        "from pexelize_identity import Keyring\n"
+        "Keyring('key').sign(1.5)\n"
+        "valid: int = Keyring('key').verify('a', 'b').message\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "wrong.py:2" in result.stdout
+    assert "wrong.py:3" in result.stdout
+
+
+def built_wheel() -> Path:
+    wheel_dir = os.environ.get("PEXELIZE_WHEEL_DIR")
+    if not wheel_dir:
+        pytest.fail(
+            "PEXELIZE_WHEEL_DIR is not set; run the tests with make test-python"
+        )
+    wheels = sorted(Path(wheel_dir).glob("pexelize_identity-*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+def test_wheel_is_abi3():
+    assert "-cp39-abi3-" in built_wheel().name
+
+
+def test_wheel_installs_into_fresh_environment(tmp_path):
+    wheel = built_wheel()
+    environment = tmp_path / "env"
+    venv.EnvBuilder(with_pip=True).create(environment)
+    python = environment / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-index", str(wheel)],
+        check=True,
+    )
+    script = (
+        "import hashlib, hmac, pexelize_identity as p\n"
+        "k = p.Keyring('fresh-key')\n"
+        "s = k.sign('user_1')\n"
+        "assert s == hmac.new(b'fresh-key', b'user_1', hashlib.sha256).hexdigest()\n"
+        "assert k.assert_valid('user_1', s) == 'current'\n"
+        "print(p.__file__)\n"
+    )
+    result = subprocess.run(
+        [str(python), "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert str(environment) in result.stdout
