@@ -415,7 +415,9 @@ pub fn check_env(input: &EnvInput) {
     let signature = hmac_sha256_hex(previous.as_bytes(), user_id);
     let outcome = keyring.verify_at(user_id, signature.as_bytes(), now);
     let until_time = until_time.flatten();
-    if previous == current {
+    // Comparing MACs, not key text, because HMAC pads a short key with zero
+    // bytes: "k" and "k\0" are different keys with the same MACs.
+    if signature == hmac_sha256_hex(current.as_bytes(), user_id) {
         assert_eq!(outcome.map(|verified| verified.key_id), Ok("current"));
     } else if until_time.is_none_or(|until| now < until) {
         assert_eq!(outcome.map(|verified| verified.key_id), Ok("previous"));
