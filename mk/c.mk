@@ -2,7 +2,8 @@
 #   make install PREFIX=/usr/local  installs the header, the shared and
 #                                   static libraries and a pkg-config file
 #   make test-c                     runs the C tests (installs into build/prefix)
-#   make bench-c                    runs the benchmark against OpenSSL
+#   make bench-c                    runs the benchmarks against OpenSSL and
+#                                   the Rust breakdown of signing
 
 CARGO ?= cargo
 CC ?= cc
@@ -124,3 +125,4 @@ bench-c: deps-c install-c-test-prefix
 		$$($(C_TEST_PKG_CONFIG) --cflags --libs pexelize-identity) \
 		$$(pkg-config --cflags --libs libcrypto) -o $(C_BUILD)/bench
 	LD_LIBRARY_PATH=$(C_TEST_PREFIX)/lib $(C_BUILD)/bench
+	$(CARGO) bench --locked -p pexelize-identity-c --bench compress
