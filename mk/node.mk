@@ -1,5 +1,40 @@
-# Placeholder until the node package lands; its owner replaces this file.
-.PHONY: test-node demo-prerequisites-node
-test-node:
-	@echo "node package: no tests yet"
-demo-prerequisites-node:
+# The Node package (bindings/node) and the Express example (examples/express).
+#   make build-node         installs npm dependencies and builds the addon
+#   make test-node          builds, then runs both Node test suites
+#   make bench-node         runs the Node benchmark
+
+NODE_DIR := bindings/node
+EXPRESS_DIR := examples/express
+# The napi CLI writes the addon and its generated loader here; the loader and
+# declarations must match the committed ones, so a stale copy fails the build.
+NODE_BUILD_DIR := $(CURDIR)/target/node-addon
+NPM_FLAGS := --no-audit --no-fund
+
+.PHONY: build-node test-node bench-node demo-prerequisites-node
+
+# npm ci runs again only when the lock file is newer than the last install.
+$(NODE_DIR)/node_modules/.install-stamp: $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci $(NPM_FLAGS)
+	touch $@
+
+$(EXPRESS_DIR)/node_modules/.install-stamp: $(EXPRESS_DIR)/package-lock.json
+	cd $(EXPRESS_DIR) && npm ci $(NPM_FLAGS)
+	touch $@
+
+build-node: $(NODE_DIR)/node_modules/.install-stamp
+	cd $(NODE_DIR) && npx napi build --platform --release \
+		--output-dir $(NODE_BUILD_DIR) --js native.js --dts native.d.ts
+	cp $(NODE_BUILD_DIR)/*.node $(NODE_DIR)/
+	@for file in native.js native.d.ts; do \
+		diff -u $(NODE_DIR)/$$file $(NODE_BUILD_DIR)/$$file || { \
+			echo "$(NODE_DIR)/$$file is out of date; copy it from $(NODE_BUILD_DIR)"; exit 1; }; \
+	done
+
+test-node: build-node $(EXPRESS_DIR)/node_modules/.install-stamp
+	cd $(NODE_DIR) && node --test test/
+	cd $(EXPRESS_DIR) && node --test test/
+
+bench-node: build-node
+	cd $(NODE_DIR) && node bench/bench.js
+
+demo-prerequisites-node: build-node $(EXPRESS_DIR)/node_modules/.install-stamp
