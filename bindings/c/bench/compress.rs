@@ -1,7 +1,7 @@
-//! The Rust side of the C benchmark: one SHA-256 compression of the `sha2`
-//! crate, which the core signs with, the steps of an HMAC from a precomputed
-//! key schedule as the core runs them, and the core's signing without the C
-//! boundary. Next to `bench.c`'s figures these split the time of
+//! The Rust side of the C benchmark. It measures one SHA-256 compression of
+//! the `sha2` crate, which the core signs with, the steps of an HMAC from a
+//! precomputed key schedule as the core runs them, and the core's signing
+//! without the C boundary. Next to `bench.c`'s figures these split the time of
 //! `pexelize_keyring_sign` into hashing, the rest of the core, and the FFI
 //! call. Run with `make bench-c`.
 
