@@ -9,8 +9,9 @@ include mk/rust.mk
 include mk/node.mk
 include mk/python.mk
 include mk/c.mk
+include mk/ct.mk
 
-test: test-rust test-node test-python test-c
+test: test-rust test-node test-python test-c test-ct
 
 demo: demo-prerequisites
 	bash scripts/demo.sh
