@@ -22,7 +22,7 @@ C_VALGRIND := valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible --quiet
 
-.PHONY: deps-c build-c install install-c-test-prefix test-c \
+.PHONY: deps-c lint-c build-c install install-c-test-prefix test-c \
 	test-c-header test-c-unit test-c-valgrind test-c-sanitize \
 	test-c-threads build-c-example test-c-example bench-c \
 	demo-prerequisites-c
@@ -31,7 +31,7 @@ C_VALGRIND := valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
 # installed here; nothing happens when they are present.
 deps-c:
 	@missing=""; \
-	for package in libssl-dev valgrind pkg-config; do \
+	for package in libssl-dev valgrind pkg-config clang-format; do \
 		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -40,6 +40,14 @@ deps-c:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y \
 			--no-install-recommends $$missing; \
 	fi
+
+# C sources in clang-format's default style; the generated header keeps
+# cbindgen's layout.
+C_FORMATTED := bindings/c/tests/test_pexelize.c bindings/c/tests/test_threads.c \
+	bindings/c/bench/bench.c examples/c/verify_identity.c
+
+lint-c: deps-c
+	clang-format --dry-run --Werror $(C_FORMATTED)
 
 build-c:
 	$(CARGO) build --release --locked -p pexelize-identity-c
@@ -115,7 +123,7 @@ test-c-example: build-c-example
 	bash bindings/c/tests/test_example.sh $(C_BUILD)/verify_identity \
 		$(C_TEST_PREFIX)/lib
 
-test-c: test-c-header test-c-unit test-c-valgrind test-c-sanitize \
+test-c: lint-c test-c-header test-c-unit test-c-valgrind test-c-sanitize \
 	test-c-threads test-c-example
 
 demo-prerequisites-c: build-c-example
