@@ -352,6 +352,7 @@ test("canary key in no message, inspect or log", () => {
   );
   for (const name of methods)
     console[name] = (...args) => written.push(util.format(...args));
+
   const texts = [];
   const keep = (value) =>
     texts.push(
@@ -359,6 +360,7 @@ test("canary key in no message, inspect or log", () => {
       String(value),
       JSON.stringify(value) ?? "",
     );
+
   try {
     const keyring = new Keyring({
       current: canary,
@@ -367,6 +369,7 @@ test("canary key in no message, inspect or log", () => {
     });
     keep(keyring);
     keep(keyring.stats());
+
     const identities = [
       { userId: USER, signature: "0".repeat(64) },
       { userId: USER, signature: "xyz" },
@@ -391,6 +394,7 @@ test("canary key in no message, inspect or log", () => {
         texts.push(error.stack);
       }
     }
+
     const configurationErrors = [
       () => new Keyring({ current: { key: canary, acceptUntil: 5 } }),
       () =>
@@ -449,6 +453,7 @@ test("canary key in no message, inspect or log", () => {
     process.stderr.write = originals.stderr;
     for (const name of methods) console[name] = consoleOriginals[name];
   }
+
   assert.ok(texts.length > 50);
   for (const text of [...texts, ...written]) {
     assert.ok(!text.includes(canary), `canary found in: ${text}`);
