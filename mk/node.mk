@@ -1,6 +1,7 @@
 # The Node package (bindings/node) and the Express example (examples/express).
 #   make build-node         installs npm dependencies and builds the addon
-#   make test-node          builds, then runs both Node test suites
+#   make lint-node          checks the JS formatting with prettier
+#   make test-node          lints and builds, then runs both Node test suites
 #   make bench-node         runs the Node benchmark
 
 NODE_DIR := bindings/node
@@ -10,7 +11,9 @@ EXPRESS_DIR := examples/express
 NODE_BUILD_DIR := $(CURDIR)/target/node-addon
 NPM_FLAGS := --no-audit --no-fund
 
-.PHONY: build-node test-node bench-node demo-prerequisites-node
+PRETTIER := $(NODE_DIR)/node_modules/.bin/prettier
+
+.PHONY: build-node lint-node test-node bench-node demo-prerequisites-node
 
 # npm ci runs again only when the lock file is newer than the last install.
 $(NODE_DIR)/node_modules/.install-stamp: $(NODE_DIR)/package-lock.json
@@ -30,7 +33,12 @@ build-node: $(NODE_DIR)/node_modules/.install-stamp
 			echo "$(NODE_DIR)/$$file is out of date; copy it from $(NODE_BUILD_DIR)"; exit 1; }; \
 	done
 
-test-node: build-node $(EXPRESS_DIR)/node_modules/.install-stamp
+# Prettier with its default settings, as the JS style of the project.
+lint-node: $(NODE_DIR)/node_modules/.install-stamp
+	cd $(NODE_DIR) && node_modules/.bin/prettier --check index.js index.mjs index.d.ts test bench package.json
+	$(PRETTIER) --check $(EXPRESS_DIR)/app.js $(EXPRESS_DIR)/server.js $(EXPRESS_DIR)/test $(EXPRESS_DIR)/package.json
+
+test-node: lint-node build-node $(EXPRESS_DIR)/node_modules/.install-stamp
 	cd $(NODE_DIR) && node --test test/
 	cd $(EXPRESS_DIR) && node --test test/
 

@@ -1,27 +1,27 @@
-'use strict'
+"use strict";
 
 // The public API of pexelize-identity. This layer checks argument types,
 // rejects strings that are not well-formed UTF-16 and shapes results. The
 // native addon (native.js loads it) does all cryptography through the Rust
 // core; a Keyring here only holds a handle to the Rust keyring.
 
-const { inspect, types } = require('node:util')
-const native = require('./native.js')
+const { inspect, types } = require("node:util");
+const native = require("./native.js");
 
-const ENV_SECURITY_KEY = 'PEXELIZE_SECURITY_KEY'
-const ENV_SECURITY_KEY_PREVIOUS = 'PEXELIZE_SECURITY_KEY_PREVIOUS'
-const ENV_SECURITY_KEY_PREVIOUS_UNTIL = 'PEXELIZE_SECURITY_KEY_PREVIOUS_UNTIL'
+const ENV_SECURITY_KEY = "PEXELIZE_SECURITY_KEY";
+const ENV_SECURITY_KEY_PREVIOUS = "PEXELIZE_SECURITY_KEY_PREVIOUS";
+const ENV_SECURITY_KEY_PREVIOUS_UNTIL = "PEXELIZE_SECURITY_KEY_PREVIOUS_UNTIL";
 
-const VERIFICATION_FAILED = 'IDENTITY_VERIFICATION_FAILED'
-const IDENTITY_MISSING = 'IDENTITY_MISSING'
-const INVALID_ARGUMENT = 'INVALID_ARGUMENT'
+const VERIFICATION_FAILED = "IDENTITY_VERIFICATION_FAILED";
+const IDENTITY_MISSING = "IDENTITY_MISSING";
+const INVALID_ARGUMENT = "INVALID_ARGUMENT";
 
-const USER_ID_TYPES = 'a string, Buffer, Uint8Array, safe integer or bigint'
-const KEY_TYPES = 'a string, Buffer or Uint8Array'
+const USER_ID_TYPES = "a string, Buffer, Uint8Array, safe integer or bigint";
+const KEY_TYPES = "a string, Buffer or Uint8Array";
 
 // Passed as the second constructor argument when a Keyring wraps a native
 // handle built elsewhere (keyringFromEnv); callers cannot reach it.
-const FROM_HANDLE = Symbol('pexelize-identity native handle')
+const FROM_HANDLE = Symbol("pexelize-identity native handle");
 
 /**
  * An identity that did not verify, thrown by `keyring.assertValid`. `code` is
@@ -30,111 +30,118 @@ const FROM_HANDLE = Symbol('pexelize-identity native handle')
  */
 class IdentityError extends Error {
   constructor(code, message) {
-    super(message)
-    this.name = 'IdentityError'
-    this.code = code
+    super(message);
+    this.name = "IdentityError";
+    this.code = code;
   }
 }
 
 function invalidArgument(message) {
-  const error = new TypeError(message)
-  error.code = INVALID_ARGUMENT
-  return error
+  const error = new TypeError(message);
+  error.code = INVALID_ARGUMENT;
+  return error;
 }
 
 // Names the type of a value for an error message, never the value itself,
 // because the value may be a key.
 function describeType(value) {
-  if (value === null) return 'null'
+  if (value === null) return "null";
   switch (typeof value) {
-    case 'undefined':
-      return 'undefined'
-    case 'number':
-      if (Number.isNaN(value)) return 'NaN'
-      if (!Number.isFinite(value)) return 'an infinite number'
-      if (!Number.isInteger(value)) return 'a number with a fraction'
-      if (Number.isSafeInteger(value)) return 'a number'
-      return 'an integer outside the safe range (use a bigint or a string)'
-    case 'boolean':
-      return 'a boolean'
-    case 'string':
-      return 'a string'
-    case 'bigint':
-      return 'a bigint'
-    case 'symbol':
-      return 'a symbol'
-    case 'function':
-      return 'a function'
+    case "undefined":
+      return "undefined";
+    case "number":
+      if (Number.isNaN(value)) return "NaN";
+      if (!Number.isFinite(value)) return "an infinite number";
+      if (!Number.isInteger(value)) return "a number with a fraction";
+      if (Number.isSafeInteger(value)) return "a number";
+      return "an integer outside the safe range (use a bigint or a string)";
+    case "boolean":
+      return "a boolean";
+    case "string":
+      return "a string";
+    case "bigint":
+      return "a bigint";
+    case "symbol":
+      return "a symbol";
+    case "function":
+      return "a function";
     default:
-      return describeObject(value)
+      return describeObject(value);
   }
 }
 
 function describeObject(value) {
-  if (Array.isArray(value)) return 'an array'
+  if (Array.isArray(value)) return "an array";
   try {
-    const name = Object.getPrototypeOf(value)?.constructor?.name
-    if (typeof name === 'string' && name !== '' && name !== 'Object') {
-      return `an instance of ${name}`
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    if (typeof name === "string" && name !== "" && name !== "Object") {
+      return `an instance of ${name}`;
     }
   } catch {
     // A proxy may throw from getPrototypeOf; the generic name is enough.
   }
-  return 'an object'
+  return "an object";
 }
 
 function isUint8Array(value) {
-  return value instanceof Uint8Array || types.isUint8Array(value)
+  return value instanceof Uint8Array || types.isUint8Array(value);
 }
 
 function loneSurrogateMessage(what) {
   return (
     `${what} contains a lone UTF-16 surrogate, which has no UTF-8 form; ` +
-    'pass a well-formed string, or the exact bytes as a Buffer'
-  )
+    "pass a well-formed string, or the exact bytes as a Buffer"
+  );
 }
 
 // Returns the bytes-like form of a user ID to sign: a well-formed string, a
 // Uint8Array, or the base-10 text of an integer.
 function signableUserId(userId) {
-  if (typeof userId === 'string') {
-    if (userId.isWellFormed()) return userId
-    throw invalidArgument(loneSurrogateMessage('userId'))
+  if (typeof userId === "string") {
+    if (userId.isWellFormed()) return userId;
+    throw invalidArgument(loneSurrogateMessage("userId"));
   }
-  if (isUint8Array(userId)) return userId
-  if (typeof userId === 'bigint') return userId.toString()
-  if (typeof userId === 'number' && Number.isSafeInteger(userId)) return String(userId)
-  throw invalidArgument(`userId must be ${USER_ID_TYPES}; received ${describeType(userId)}`)
+  if (isUint8Array(userId)) return userId;
+  if (typeof userId === "bigint") return userId.toString();
+  if (typeof userId === "number" && Number.isSafeInteger(userId))
+    return String(userId);
+  throw invalidArgument(
+    `userId must be ${USER_ID_TYPES}; received ${describeType(userId)}`,
+  );
 }
 
 function checkSecret(secret, what) {
-  if (typeof secret === 'string') {
-    if (secret.isWellFormed()) return secret
-    throw invalidArgument(loneSurrogateMessage(what))
+  if (typeof secret === "string") {
+    if (secret.isWellFormed()) return secret;
+    throw invalidArgument(loneSurrogateMessage(what));
   }
-  if (isUint8Array(secret)) return secret
-  throw invalidArgument(`${what} must be ${KEY_TYPES}; received ${describeType(secret)}`)
+  if (isUint8Array(secret)) return secret;
+  throw invalidArgument(
+    `${what} must be ${KEY_TYPES}; received ${describeType(secret)}`,
+  );
 }
 
 // Reads PEXELIZE_SECURITY_KEY with the checks that keyringFromEnv applies.
 function securityKeyFromEnvironment() {
-  const value = process.env[ENV_SECURITY_KEY]
+  const value = process.env[ENV_SECURITY_KEY];
   if (value === undefined) {
     throw invalidArgument(
       `securityKey was not passed and ${ENV_SECURITY_KEY} is not set; ` +
-        'pass the key or set the variable to the security key from your dashboard',
-    )
+        "pass the key or set the variable to the security key from your dashboard",
+    );
   }
-  if (value === '') {
-    throw invalidArgument(`${ENV_SECURITY_KEY} is set but empty; set it to a value or unset it`)
+  if (value === "") {
+    throw invalidArgument(
+      `${ENV_SECURITY_KEY} is set but empty; set it to a value or unset it`,
+    );
   }
   if (value.trim() !== value) {
     throw invalidArgument(
       `${ENV_SECURITY_KEY} has leading or trailing whitespace; ` +
-        'remove it (a secrets file often ends in a newline)',
-    )
+        "remove it (a secrets file often ends in a newline)",
+    );
   }
-  return checkSecret(value, ENV_SECURITY_KEY)
+  return checkSecret(value, ENV_SECURITY_KEY);
 }
 
 /**
@@ -146,27 +153,30 @@ function generateIdentitySignature(userId, securityKey) {
   const key =
     securityKey === undefined
       ? securityKeyFromEnvironment()
-      : checkSecret(securityKey, 'securityKey')
-  return native.signOnce(signableUserId(userId), key)
+      : checkSecret(securityKey, "securityKey");
+  return native.signOnce(signableUserId(userId), key);
 }
 
 // Returns the form of a user ID to verify, '' when it is absent, or
 // undefined when no user ID of that type or content can ever verify.
 function verifiableUserId(userId) {
-  if (typeof userId === 'string') return userId.isWellFormed() ? userId : undefined
-  if (userId === undefined || userId === null) return ''
-  if (isUint8Array(userId)) return userId
-  if (typeof userId === 'bigint') return userId.toString()
-  if (typeof userId === 'number' && Number.isSafeInteger(userId)) return String(userId)
-  return undefined
+  if (typeof userId === "string")
+    return userId.isWellFormed() ? userId : undefined;
+  if (userId === undefined || userId === null) return "";
+  if (isUint8Array(userId)) return userId;
+  if (typeof userId === "bigint") return userId.toString();
+  if (typeof userId === "number" && Number.isSafeInteger(userId))
+    return String(userId);
+  return undefined;
 }
 
 // Returns the form of a signature to verify, '' when it is absent, or
 // undefined for a type that can never verify.
 function verifiableSignature(signature) {
-  if (typeof signature === 'string' || isUint8Array(signature)) return signature
-  if (signature === undefined || signature === null) return ''
-  return undefined
+  if (typeof signature === "string" || isUint8Array(signature))
+    return signature;
+  if (signature === undefined || signature === null) return "";
+  return undefined;
 }
 
 /**
@@ -177,65 +187,78 @@ function verify(userId, signature, securityKey) {
   const key =
     securityKey === undefined
       ? securityKeyFromEnvironment()
-      : checkSecret(securityKey, 'securityKey')
-  const user = verifiableUserId(userId)
-  const provided = verifiableSignature(signature)
-  if (user === undefined || provided === undefined) return false
-  return native.verifyOnce(user, provided, key)
+      : checkSecret(securityKey, "securityKey");
+  const user = verifiableUserId(userId);
+  const provided = verifiableSignature(signature);
+  if (user === undefined || provided === undefined) return false;
+  return native.verifyOnce(user, provided, key);
 }
 
 /** Generates a new security key: 64 lowercase hex characters of CSPRNG output. */
 function generateSecurityKey() {
-  return native.generateSecurityKey()
+  return native.generateSecurityKey();
 }
 
 // Splits a key option (a secret, or { key, id, acceptUntil }) into the
 // arguments of the native keyring functions.
 function keyArguments(value, what) {
-  if (typeof value === 'string' || isUint8Array(value)) {
-    return [checkSecret(value, what), undefined, undefined]
+  if (typeof value === "string" || isUint8Array(value)) {
+    return [checkSecret(value, what), undefined, undefined];
   }
-  if (value === null || typeof value !== 'object') {
+  if (value === null || typeof value !== "object") {
     throw invalidArgument(
       `${what} must be ${KEY_TYPES}, or an object { key, id, acceptUntil }; ` +
         `received ${describeType(value)}`,
-    )
+    );
   }
-  const { key, id, acceptUntil } = value
+  const { key, id, acceptUntil } = value;
   if (key === undefined) {
-    throw invalidArgument(`${what}.key is missing; pass the secret as a string or Buffer`)
+    throw invalidArgument(
+      `${what}.key is missing; pass the secret as a string or Buffer`,
+    );
   }
-  if (id !== undefined && typeof id !== 'string') {
-    throw invalidArgument(`${what}.id must be a string; received ${describeType(id)}`)
+  if (id !== undefined && typeof id !== "string") {
+    throw invalidArgument(
+      `${what}.id must be a string; received ${describeType(id)}`,
+    );
   }
-  return [checkSecret(key, `${what}.key`), id, acceptUntilArgument(acceptUntil, `${what}.acceptUntil`)]
+  return [
+    checkSecret(key, `${what}.key`),
+    id,
+    acceptUntilArgument(acceptUntil, `${what}.acceptUntil`),
+  ];
 }
 
 function acceptUntilArgument(value, what) {
-  if (value === undefined || value === null) return undefined
-  if (value instanceof Date) return value.getTime()
-  if (typeof value === 'number' || typeof value === 'string') return value
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "number" || typeof value === "string") return value;
   throw invalidArgument(
     `${what} must be a Date, epoch milliseconds or an RFC 3339 string; received ${describeType(value)}`,
-  )
+  );
 }
 
 function keyList(value, what) {
-  if (value === undefined || value === null) return []
-  if (Array.isArray(value)) return value.map((key, index) => [key, `${what}[${index}]`])
-  return [[value, what]]
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value))
+    return value.map((key, index) => [key, `${what}[${index}]`]);
+  return [[value, what]];
 }
 
 function nowArgument(options) {
-  if (options === undefined || options === null) return undefined
-  if (typeof options !== 'object') {
-    throw invalidArgument(`options must be an object such as { now }; received ${describeType(options)}`)
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== "object") {
+    throw invalidArgument(
+      `options must be an object such as { now }; received ${describeType(options)}`,
+    );
   }
-  const { now } = options
-  if (now === undefined) return undefined
-  if (now instanceof Date) return now.getTime()
-  if (typeof now === 'number') return now
-  throw invalidArgument(`options.now must be a Date or epoch milliseconds; received ${describeType(now)}`)
+  const { now } = options;
+  if (now === undefined) return undefined;
+  if (now instanceof Date) return now.getTime();
+  if (typeof now === "number") return now;
+  throw invalidArgument(
+    `options.now must be a Date or epoch milliseconds; received ${describeType(now)}`,
+  );
 }
 
 /**
@@ -244,48 +267,50 @@ function nowArgument(options) {
  * signatures are reported as expired.
  */
 class Keyring {
-  #handle
-  #keys
+  #handle;
+  #keys;
   // Outcomes decided here before the native call (a user ID or signature of
   // a type that can never verify), added to the native counts by stats().
-  #failedHere = 0
-  #missingHere = 0
+  #failedHere = 0;
+  #missingHere = 0;
 
   constructor(options, handle) {
     if (handle !== undefined && options === FROM_HANDLE) {
-      this.#handle = handle
+      this.#handle = handle;
     } else {
-      this.#handle = Keyring.#build(options)
+      this.#handle = Keyring.#build(options);
     }
-    this.#keys = native.keyringKeys(this.#handle)
+    this.#keys = native.keyringKeys(this.#handle);
   }
 
   static #build(options) {
-    if (options === null || typeof options !== 'object') {
+    if (options === null || typeof options !== "object") {
       throw invalidArgument(
         `Keyring options must be an object such as { current: key }; received ${describeType(options)}`,
-      )
+      );
     }
-    const { current, previous, retired } = options
+    const { current, previous, retired } = options;
     if (current === undefined) {
-      throw invalidArgument('options.current is missing; pass the current security key')
+      throw invalidArgument(
+        "options.current is missing; pass the current security key",
+      );
     }
-    const handle = native.keyringNew(...keyArguments(current, 'current'))
-    for (const [key, what] of keyList(previous, 'previous')) {
-      native.keyringAddPrevious(handle, what, ...keyArguments(key, what))
+    const handle = native.keyringNew(...keyArguments(current, "current"));
+    for (const [key, what] of keyList(previous, "previous")) {
+      native.keyringAddPrevious(handle, what, ...keyArguments(key, what));
     }
-    for (const [key, what] of keyList(retired, 'retired')) {
-      native.keyringAddRetired(handle, what, ...keyArguments(key, what))
+    for (const [key, what] of keyList(retired, "retired")) {
+      native.keyringAddRetired(handle, what, ...keyArguments(key, what));
     }
-    return handle
+    return handle;
   }
 
   /** Signs a user ID with the current key and returns the hex signature. */
   sign(userId) {
-    if (typeof userId === 'string' && userId.isWellFormed()) {
-      return native.keyringSign(this.#handle, userId)
+    if (typeof userId === "string" && userId.isWellFormed()) {
+      return native.keyringSign(this.#handle, userId);
     }
-    return native.keyringSign(this.#handle, signableUserId(userId))
+    return native.keyringSign(this.#handle, signableUserId(userId));
   }
 
   /**
@@ -293,44 +318,50 @@ class Keyring {
    * `{ valid: false, code, message }`. Only bad options throw.
    */
   verify(identity, options) {
-    const nowMs = options === undefined ? undefined : nowArgument(options)
+    const nowMs = options === undefined ? undefined : nowArgument(options);
     if (identity === undefined || identity === null) {
-      return this.#missing('identity is missing; pass { userId, signature }')
+      return this.#missing("identity is missing; pass { userId, signature }");
     }
-    if (typeof identity !== 'object') {
+    if (typeof identity !== "object") {
       return this.#failed(
         `identity must be an object { userId, signature }; received ${describeType(identity)}`,
-      )
+      );
     }
 
-    let userId
-    let signature
+    let userId;
+    let signature;
     try {
-      userId = identity.userId
-      signature = identity.signature
+      userId = identity.userId;
+      signature = identity.signature;
     } catch {
-      return this.#failed('identity could not be read: a property getter threw')
+      return this.#failed(
+        "identity could not be read: a property getter threw",
+      );
     }
 
-    const user = verifiableUserId(userId)
+    const user = verifiableUserId(userId);
     if (user === undefined) {
-      if (typeof userId === 'string') return this.#failed(loneSurrogateMessage('identity user ID'))
-      return this.#failed(`identity user ID must be ${USER_ID_TYPES}; received ${describeType(userId)}`)
+      if (typeof userId === "string")
+        return this.#failed(loneSurrogateMessage("identity user ID"));
+      return this.#failed(
+        `identity user ID must be ${USER_ID_TYPES}; received ${describeType(userId)}`,
+      );
     }
-    let provided = verifiableSignature(signature)
+    let provided = verifiableSignature(signature);
     if (provided === undefined) {
       // An absent user ID is reported first, as the native check orders them.
       if (user.length !== 0) {
         return this.#failed(
           `identity signature must be a hex string; received ${describeType(signature)}`,
-        )
+        );
       }
-      provided = ''
+      provided = "";
     }
 
-    const result = native.keyringVerify(this.#handle, user, provided, nowMs)
-    if (typeof result === 'number') return { valid: true, keyId: this.#keys[result].id }
-    return { valid: false, code: result.code, message: result.message }
+    const result = native.keyringVerify(this.#handle, user, provided, nowMs);
+    if (typeof result === "number")
+      return { valid: true, keyId: this.#keys[result].id };
+    return { valid: false, code: result.code, message: result.message };
   }
 
   /**
@@ -338,9 +369,9 @@ class Keyring {
    * IdentityError with the failure's code.
    */
   assertValid(identity, options) {
-    const result = this.verify(identity, options)
-    if (result.valid) return result.keyId
-    throw new IdentityError(result.code, result.message)
+    const result = this.verify(identity, options);
+    if (result.valid) return result.keyId;
+    throw new IdentityError(result.code, result.message);
   }
 
   /**
@@ -348,43 +379,49 @@ class Keyring {
    * signatures each key produced, accepted or expired.
    */
   stats() {
-    const counts = native.keyringStats(this.#handle)
+    const counts = native.keyringStats(this.#handle);
     return {
       valid: counts.valid,
       failed: counts.failed + this.#failedHere,
       expired: counts.expired,
       missing: counts.missing + this.#missingHere,
-      byKey: Object.fromEntries(counts.byKey.map(({ id, count }) => [id, count])),
-    }
+      byKey: Object.fromEntries(
+        counts.byKey.map(({ id, count }) => [id, count]),
+      ),
+    };
   }
 
   #failed(message) {
-    this.#failedHere += 1
-    return { valid: false, code: VERIFICATION_FAILED, message }
+    this.#failedHere += 1;
+    return { valid: false, code: VERIFICATION_FAILED, message };
   }
 
   #missing(message) {
-    this.#missingHere += 1
-    return { valid: false, code: IDENTITY_MISSING, message }
+    this.#missingHere += 1;
+    return { valid: false, code: IDENTITY_MISSING, message };
   }
 
   // Shows key ids, roles and windows; the secrets never leave the addon.
   [inspect.custom](depth, options, inspectValue) {
     const keys = this.#keys.map(({ id, role, acceptUntilMs }) =>
-      acceptUntilMs === undefined ? { id, role } : { id, role, acceptUntil: new Date(acceptUntilMs) },
-    )
-    return `Keyring ${inspectValue({ keys }, options)}`
+      acceptUntilMs === undefined
+        ? { id, role }
+        : { id, role, acceptUntil: new Date(acceptUntilMs) },
+    );
+    return `Keyring ${inspectValue({ keys }, options)}`;
   }
 }
 
 function readVariable(env, name) {
-  const value = env[name]
-  if (value === undefined) return undefined
-  if (typeof value !== 'string') {
-    throw invalidArgument(`${name} must be a string; received ${describeType(value)}`)
+  const value = env[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") {
+    throw invalidArgument(
+      `${name} must be a string; received ${describeType(value)}`,
+    );
   }
-  if (!value.isWellFormed()) throw invalidArgument(loneSurrogateMessage(name))
-  return value
+  if (!value.isWellFormed()) throw invalidArgument(loneSurrogateMessage(name));
+  return value;
 }
 
 /**
@@ -393,15 +430,17 @@ function readVariable(env, name) {
  * (RFC 3339) in `env`.
  */
 function keyringFromEnv(env = process.env) {
-  if (env === null || typeof env !== 'object') {
-    throw invalidArgument(`env must be an object such as process.env; received ${describeType(env)}`)
+  if (env === null || typeof env !== "object") {
+    throw invalidArgument(
+      `env must be an object such as process.env; received ${describeType(env)}`,
+    );
   }
   const handle = native.keyringFromValues(
     readVariable(env, ENV_SECURITY_KEY),
     readVariable(env, ENV_SECURITY_KEY_PREVIOUS),
     readVariable(env, ENV_SECURITY_KEY_PREVIOUS_UNTIL),
-  )
-  return new Keyring(FROM_HANDLE, handle)
+  );
+  return new Keyring(FROM_HANDLE, handle);
 }
 
 module.exports = {
@@ -411,4 +450,4 @@ module.exports = {
   generateSecurityKey,
   keyringFromEnv,
   verify,
-}
+};

@@ -1,6 +1,6 @@
 // ES module entry point: the same objects as the CommonJS entry point, so
 // `instanceof IdentityError` works whichever way the package is loaded.
-import pexelizeIdentity from './index.js'
+import pexelizeIdentity from "./index.js";
 
 export const {
   IdentityError,
@@ -9,6 +9,6 @@ export const {
   generateSecurityKey,
   keyringFromEnv,
   verify,
-} = pexelizeIdentity
+} = pexelizeIdentity;
 
-export default pexelizeIdentity
+export default pexelizeIdentity;

@@ -1,4 +1,4 @@
-'use strict'
+"use strict";
 
 // An Express app that hands the signed-in user a Pexelize identity token and
 // checks that token on the routes that act for the user.
@@ -10,7 +10,7 @@
 // header. Each request logs one line with its outcome code, never the key or
 // the signature.
 
-const express = require('express')
+const express = require("express");
 
 /**
  * Creates the app. `keyring` signs and verifies; `now` returns the clock for
@@ -18,43 +18,48 @@ const express = require('express')
  * per request.
  */
 function createApp({ keyring, now = () => new Date(), log = console.log }) {
-  const app = express()
-  app.use(express.json({ limit: '16kb' }))
-  app.use(logOutcome(log))
-  app.use(authenticate)
+  const app = express();
+  app.use(express.json({ limit: "16kb" }));
+  app.use(logOutcome(log));
+  app.use(authenticate);
 
-  app.get('/api/pexelize-token', requireUser, (req, res) => {
-    const userId = req.user
-    res.locals.outcome = 'TOKEN_ISSUED'
-    res.json({ userId, signature: keyring.sign(userId) })
-  })
+  app.get("/api/pexelize-token", requireUser, (req, res) => {
+    const userId = req.user;
+    res.locals.outcome = "TOKEN_ISSUED";
+    res.json({ userId, signature: keyring.sign(userId) });
+  });
 
-  app.post('/api/uploads', requireIdentity(keyring, now), (req, res) => {
-    res.status(201).json({ uploaded: true, userId: req.identity.userId, keyId: req.identity.keyId })
-  })
+  app.post("/api/uploads", requireIdentity(keyring, now), (req, res) => {
+    res.status(201).json({
+      uploaded: true,
+      userId: req.identity.userId,
+      keyId: req.identity.keyId,
+    });
+  });
 
   app.use((error, req, res, next) => {
-    if (res.headersSent) return next(error)
+    if (res.headersSent) return next(error);
     // A body that is not JSON is the client's fault: it carries no identity.
-    const status = error.status >= 400 && error.status < 500 ? error.status : 500
-    res.locals.outcome = status === 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'
-    res.locals.error = error.message
-    res.status(status).json({ code: res.locals.outcome })
-  })
-  return app
+    const status =
+      error.status >= 400 && error.status < 500 ? error.status : 500;
+    res.locals.outcome = status === 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+    res.locals.error = error.message;
+    res.status(status).json({ code: res.locals.outcome });
+  });
+  return app;
 }
 
 // The stand-in for a session: a real app would read its own login cookie.
 function authenticate(req, res, next) {
-  const userId = req.get('X-User-Id')
-  req.user = userId === undefined || userId === '' ? undefined : userId
-  next()
+  const userId = req.get("X-User-Id");
+  req.user = userId === undefined || userId === "" ? undefined : userId;
+  next();
 }
 
 function requireUser(req, res, next) {
-  if (req.user !== undefined) return next()
-  res.locals.outcome = 'UNAUTHENTICATED'
-  res.status(401).json({ code: 'UNAUTHENTICATED' })
+  if (req.user !== undefined) return next();
+  res.locals.outcome = "UNAUTHENTICATED";
+  res.status(401).json({ code: "UNAUTHENTICATED" });
 }
 
 /**
@@ -64,28 +69,29 @@ function requireUser(req, res, next) {
  */
 function requireIdentity(keyring, now) {
   return (req, res, next) => {
-    const identity = req.body?.identity
-    const result = keyring.verify(identity, { now: now() })
+    const identity = req.body?.identity;
+    const result = keyring.verify(identity, { now: now() });
     if (!result.valid) {
-      res.locals.outcome = result.code
-      res.status(401).json({ code: result.code })
-      return
+      res.locals.outcome = result.code;
+      res.status(401).json({ code: result.code });
+      return;
     }
-    req.identity = { userId: identity.userId, keyId: result.keyId }
-    res.locals.outcome = `IDENTITY_VALID key=${result.keyId}`
-    next()
-  }
+    req.identity = { userId: identity.userId, keyId: result.keyId };
+    res.locals.outcome = `IDENTITY_VALID key=${result.keyId}`;
+    next();
+  };
 }
 
 function logOutcome(log) {
   return (req, res, next) => {
-    res.on('finish', () => {
-      const outcome = res.locals.outcome ?? 'OK'
-      const detail = res.locals.error === undefined ? '' : ` (${res.locals.error})`
-      log(`${req.method} ${req.path} ${res.statusCode} ${outcome}${detail}`)
-    })
-    next()
-  }
+    res.on("finish", () => {
+      const outcome = res.locals.outcome ?? "OK";
+      const detail =
+        res.locals.error === undefined ? "" : ` (${res.locals.error})`;
+      log(`${req.method} ${req.path} ${res.statusCode} ${outcome}${detail}`);
+    });
+    next();
+  };
 }
 
-module.exports = { createApp, requireIdentity }
+module.exports = { createApp, requireIdentity };

@@ -1,49 +1,98 @@
-'use strict'
+"use strict";
 
 // Packs the package with npm, installs the tarball into a fresh project
 // without network access, and uses it there with require and import.
 
-const assert = require('node:assert/strict')
-const { execFileSync } = require('node:child_process')
-const crypto = require('node:crypto')
-const fs = require('node:fs')
-const os = require('node:os')
-const path = require('node:path')
-const { test } = require('node:test')
+const assert = require("node:assert/strict");
+const { execFileSync } = require("node:child_process");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { test } = require("node:test");
 
-const PACKAGE_DIR = path.join(__dirname, '..')
-const NPM_FLAGS = ['--offline', '--no-audit', '--no-fund', '--loglevel=error']
+const PACKAGE_DIR = path.join(__dirname, "..");
+const NPM_FLAGS = ["--offline", "--no-audit", "--no-fund", "--loglevel=error"];
 
 function run(command, args, cwd) {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  return execFileSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
-test('npm pack installs and works in a fresh project', () => {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pexelize-pack-'))
+test("npm pack installs and works in a fresh project", () => {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pexelize-pack-"));
   try {
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', workDir, ...NPM_FLAGS], PACKAGE_DIR))
-    const files = packed[0].files.map((file) => file.path)
-    for (const required of ['index.js', 'index.mjs', 'index.d.ts', 'native.js', 'package.json']) {
-      assert.ok(files.includes(required), `${required} missing from ${files}`)
+    const packed = JSON.parse(
+      run(
+        "npm",
+        ["pack", "--json", "--pack-destination", workDir, ...NPM_FLAGS],
+        PACKAGE_DIR,
+      ),
+    );
+    const files = packed[0].files.map((file) => file.path);
+    for (const required of [
+      "index.js",
+      "index.mjs",
+      "index.d.ts",
+      "native.js",
+      "package.json",
+    ]) {
+      assert.ok(files.includes(required), `${required} missing from ${files}`);
     }
-    assert.ok(files.some((file) => file.endsWith('.node')), 'no native addon in the tarball')
-    assert.ok(!files.some((file) => file.startsWith('src/') || file.startsWith('test/')))
+    assert.ok(
+      files.some((file) => file.endsWith(".node")),
+      "no native addon in the tarball",
+    );
+    assert.ok(
+      !files.some(
+        (file) => file.startsWith("src/") || file.startsWith("test/"),
+      ),
+    );
 
-    const project = path.join(workDir, 'project')
-    fs.mkdirSync(project)
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'fresh-project', version: '1.0.0', private: true }))
-    run('npm', ['install', path.join(workDir, packed[0].filename), ...NPM_FLAGS], project)
+    const project = path.join(workDir, "project");
+    fs.mkdirSync(project);
+    fs.writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({
+        name: "fresh-project",
+        version: "1.0.0",
+        private: true,
+      }),
+    );
+    run(
+      "npm",
+      ["install", path.join(workDir, packed[0].filename), ...NPM_FLAGS],
+      project,
+    );
 
-    const expected = crypto.createHmac('sha256', 'key').update('user_123').digest('hex')
-    const viaRequire = run('node', ['-e', `
+    const expected = crypto
+      .createHmac("sha256", "key")
+      .update("user_123")
+      .digest("hex");
+    const viaRequire = run(
+      "node",
+      [
+        "-e",
+        `
       const { Keyring, generateIdentitySignature } = require('pexelize-identity')
       const keyring = new Keyring({ current: 'key' })
       if (!keyring.verify({ userId: 'user_123', signature: keyring.sign('user_123') }).valid) process.exit(1)
       process.stdout.write(generateIdentitySignature('user_123', 'key'))
-    `], project)
-    assert.equal(viaRequire, expected)
+    `,
+      ],
+      project,
+    );
+    assert.equal(viaRequire, expected);
 
-    const viaImport = run('node', ['--input-type=module', '-e', `
+    const viaImport = run(
+      "node",
+      [
+        "--input-type=module",
+        "-e",
+        `
       import { Keyring, IdentityError } from 'pexelize-identity'
       import identity from 'pexelize-identity'
       const keyring = new Keyring({ current: 'key' })
@@ -51,9 +100,12 @@ test('npm pack installs and works in a fresh project', () => {
         if (!(error instanceof identity.IdentityError) || !(error instanceof IdentityError)) process.exit(2)
       }
       process.stdout.write(keyring.sign('user_123'))
-    `], project)
-    assert.equal(viaImport, expected)
+    `,
+      ],
+      project,
+    );
+    assert.equal(viaImport, expected);
   } finally {
-    fs.rmSync(workDir, { recursive: true, force: true })
+    fs.rmSync(workDir, { recursive: true, force: true });
   }
-})
+});

@@ -1,168 +1,225 @@
-'use strict'
+"use strict";
 
 // Real HTTP requests to the example app on 127.0.0.1, ephemeral ports.
 
-const assert = require('node:assert/strict')
-const { spawn } = require('node:child_process')
-const path = require('node:path')
-const { after, before, test } = require('node:test')
+const assert = require("node:assert/strict");
+const { spawn } = require("node:child_process");
+const path = require("node:path");
+const { after, before, test } = require("node:test");
 
-const { Keyring, generateSecurityKey } = require('pexelize-identity')
-const { createApp } = require('../app')
+const { Keyring, generateSecurityKey } = require("pexelize-identity");
+const { createApp } = require("../app");
 
-const KEY = generateSecurityKey()
-const OLD_KEY = generateSecurityKey()
-const UNTIL = new Date('2026-06-01T00:00:00Z')
+const KEY = generateSecurityKey();
+const OLD_KEY = generateSecurityKey();
+const UNTIL = new Date("2026-06-01T00:00:00Z");
 
-let server
-let baseUrl
-const lines = []
-let clock = new Date('2026-05-01T00:00:00Z')
+let server;
+let baseUrl;
+const lines = [];
+let clock = new Date("2026-05-01T00:00:00Z");
 
 before(async () => {
-  const keyring = new Keyring({ current: KEY, previous: { key: OLD_KEY, acceptUntil: UNTIL } })
-  const app = createApp({ keyring, now: () => clock, log: (line) => lines.push(line) })
+  const keyring = new Keyring({
+    current: KEY,
+    previous: { key: OLD_KEY, acceptUntil: UNTIL },
+  });
+  const app = createApp({
+    keyring,
+    now: () => clock,
+    log: (line) => lines.push(line),
+  });
   await new Promise((resolve) => {
-    server = app.listen(0, '127.0.0.1', resolve)
-  })
-  baseUrl = `http://127.0.0.1:${server.address().port}`
-})
+    server = app.listen(0, "127.0.0.1", resolve);
+  });
+  baseUrl = `http://127.0.0.1:${server.address().port}`;
+});
 
 after(() => {
-  server.closeAllConnections()
-  server.close()
-})
+  server.closeAllConnections();
+  server.close();
+});
 
 async function getToken(userId) {
-  const headers = userId === undefined ? {} : { 'X-User-Id': userId }
-  return fetch(`${baseUrl}/api/pexelize-token`, { headers })
+  const headers = userId === undefined ? {} : { "X-User-Id": userId };
+  return fetch(`${baseUrl}/api/pexelize-token`, { headers });
 }
 
-async function upload(body, contentType = 'application/json') {
+async function upload(body, contentType = "application/json") {
   return fetch(`${baseUrl}/api/uploads`, {
-    method: 'POST',
-    headers: { 'Content-Type': contentType },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  })
+    method: "POST",
+    headers: { "Content-Type": contentType },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 }
 
-test('token for the signed-in user', async () => {
-  const response = await getToken('user_42')
-  assert.equal(response.status, 200)
-  const token = await response.json()
-  assert.equal(token.userId, 'user_42')
-  assert.equal(token.signature, new Keyring({ current: KEY }).sign('user_42'))
-})
+test("token for the signed-in user", async () => {
+  const response = await getToken("user_42");
+  assert.equal(response.status, 200);
+  const token = await response.json();
+  assert.equal(token.userId, "user_42");
+  assert.equal(token.signature, new Keyring({ current: KEY }).sign("user_42"));
+});
 
-test('token without a user is 401', async () => {
-  const response = await getToken()
-  assert.equal(response.status, 401)
-  assert.deepEqual(await response.json(), { code: 'UNAUTHENTICATED' })
-})
+test("token without a user is 401", async () => {
+  const response = await getToken();
+  assert.equal(response.status, 401);
+  assert.deepEqual(await response.json(), { code: "UNAUTHENTICATED" });
+});
 
-test('upload with a valid identity', async () => {
-  const identity = await (await getToken('user_42')).json()
-  const response = await upload({ identity })
-  assert.equal(response.status, 201)
-  assert.deepEqual(await response.json(), { uploaded: true, userId: 'user_42', keyId: 'current' })
-})
+test("upload with a valid identity", async () => {
+  const identity = await (await getToken("user_42")).json();
+  const response = await upload({ identity });
+  assert.equal(response.status, 201);
+  assert.deepEqual(await response.json(), {
+    uploaded: true,
+    userId: "user_42",
+    keyId: "current",
+  });
+});
 
-test('upload with a tampered signature is 401', async () => {
-  const identity = await (await getToken('user_42')).json()
-  const last = identity.signature.at(-1) === '0' ? '1' : '0'
-  const response = await upload({ identity: { ...identity, signature: identity.signature.slice(0, -1) + last } })
-  assert.equal(response.status, 401)
-  assert.deepEqual(await response.json(), { code: 'IDENTITY_VERIFICATION_FAILED' })
-})
+test("upload with a tampered signature is 401", async () => {
+  const identity = await (await getToken("user_42")).json();
+  const last = identity.signature.at(-1) === "0" ? "1" : "0";
+  const response = await upload({
+    identity: {
+      ...identity,
+      signature: identity.signature.slice(0, -1) + last,
+    },
+  });
+  assert.equal(response.status, 401);
+  assert.deepEqual(await response.json(), {
+    code: "IDENTITY_VERIFICATION_FAILED",
+  });
+});
 
-test('upload for another user is 401', async () => {
-  const identity = await (await getToken('user_42')).json()
-  const response = await upload({ identity: { ...identity, userId: 'user_43' } })
-  assert.deepEqual(await response.json(), { code: 'IDENTITY_VERIFICATION_FAILED' })
-})
+test("upload for another user is 401", async () => {
+  const identity = await (await getToken("user_42")).json();
+  const response = await upload({
+    identity: { ...identity, userId: "user_43" },
+  });
+  assert.deepEqual(await response.json(), {
+    code: "IDENTITY_VERIFICATION_FAILED",
+  });
+});
 
-test('upload without an identity is 401', async () => {
-  for (const body of [{}, { identity: null }, { identity: { userId: 'user_42' } }, []]) {
-    const response = await upload(body)
-    assert.equal(response.status, 401, JSON.stringify(body))
-    assert.deepEqual(await response.json(), { code: 'IDENTITY_MISSING' })
+test("upload without an identity is 401", async () => {
+  for (const body of [
+    {},
+    { identity: null },
+    { identity: { userId: "user_42" } },
+    [],
+  ]) {
+    const response = await upload(body);
+    assert.equal(response.status, 401, JSON.stringify(body));
+    assert.deepEqual(await response.json(), { code: "IDENTITY_MISSING" });
   }
-  const noBody = await fetch(`${baseUrl}/api/uploads`, { method: 'POST' })
-  assert.equal(noBody.status, 401)
-  assert.deepEqual(await noBody.json(), { code: 'IDENTITY_MISSING' })
-})
+  const noBody = await fetch(`${baseUrl}/api/uploads`, { method: "POST" });
+  assert.equal(noBody.status, 401);
+  assert.deepEqual(await noBody.json(), { code: "IDENTITY_MISSING" });
+});
 
-test('upload with odd identity types is 401', async () => {
-  for (const identity of [{ userId: 5.5, signature: 'x' }, { userId: ['a'], signature: {} }, 'text', 7]) {
-    const response = await upload({ identity })
-    assert.equal(response.status, 401, JSON.stringify(identity))
-    assert.equal((await response.json()).code, 'IDENTITY_VERIFICATION_FAILED')
+test("upload with odd identity types is 401", async () => {
+  for (const identity of [
+    { userId: 5.5, signature: "x" },
+    { userId: ["a"], signature: {} },
+    "text",
+    7,
+  ]) {
+    const response = await upload({ identity });
+    assert.equal(response.status, 401, JSON.stringify(identity));
+    assert.equal((await response.json()).code, "IDENTITY_VERIFICATION_FAILED");
   }
-})
+});
 
-test('malformed JSON is 400', async () => {
-  const response = await upload('{"identity":', 'application/json')
-  assert.equal(response.status, 400)
-})
+test("malformed JSON is 400", async () => {
+  const response = await upload('{"identity":', "application/json");
+  assert.equal(response.status, 400);
+});
 
-test('previous key inside and after its window', async () => {
-  const userId = 'user_rotated'
-  const identity = { userId, signature: new Keyring({ current: OLD_KEY }).sign(userId) }
-  clock = new Date(UNTIL.getTime() - 1000)
-  const inside = await upload({ identity })
-  assert.equal(inside.status, 201)
-  assert.equal((await inside.json()).keyId, 'previous')
-  clock = UNTIL
-  const afterWindow = await upload({ identity })
-  assert.equal(afterWindow.status, 401)
-  assert.deepEqual(await afterWindow.json(), { code: 'IDENTITY_SIGNATURE_EXPIRED' })
-  clock = new Date('2026-05-01T00:00:00Z')
-})
+test("previous key inside and after its window", async () => {
+  const userId = "user_rotated";
+  const identity = {
+    userId,
+    signature: new Keyring({ current: OLD_KEY }).sign(userId),
+  };
+  clock = new Date(UNTIL.getTime() - 1000);
+  const inside = await upload({ identity });
+  assert.equal(inside.status, 201);
+  assert.equal((await inside.json()).keyId, "previous");
+  clock = UNTIL;
+  const afterWindow = await upload({ identity });
+  assert.equal(afterWindow.status, 401);
+  assert.deepEqual(await afterWindow.json(), {
+    code: "IDENTITY_SIGNATURE_EXPIRED",
+  });
+  clock = new Date("2026-05-01T00:00:00Z");
+});
 
-test('log lines carry codes, never secrets', async () => {
-  const identity = await (await getToken('user_log')).json()
-  await upload({ identity: { ...identity, signature: identity.signature.toUpperCase().replace(/.$/, '0') } })
-  const text = lines.join('\n')
-  assert.match(text, /GET \/api\/pexelize-token 200 TOKEN_ISSUED/)
-  assert.match(text, /POST \/api\/uploads 401 IDENTITY_VERIFICATION_FAILED/)
-  assert.match(text, /POST \/api\/uploads 401 IDENTITY_MISSING/)
-  assert.match(text, /POST \/api\/uploads 201 IDENTITY_VALID key=current/)
-  assert.ok(!text.includes(KEY) && !text.includes(OLD_KEY))
-  assert.ok(!text.includes(identity.signature))
-  assert.ok(!text.toLowerCase().includes(identity.signature.slice(0, 20)))
-})
+test("log lines carry codes, never secrets", async () => {
+  const identity = await (await getToken("user_log")).json();
+  await upload({
+    identity: {
+      ...identity,
+      signature: identity.signature.toUpperCase().replace(/.$/, "0"),
+    },
+  });
+  const text = lines.join("\n");
+  assert.match(text, /GET \/api\/pexelize-token 200 TOKEN_ISSUED/);
+  assert.match(text, /POST \/api\/uploads 401 IDENTITY_VERIFICATION_FAILED/);
+  assert.match(text, /POST \/api\/uploads 401 IDENTITY_MISSING/);
+  assert.match(text, /POST \/api\/uploads 201 IDENTITY_VALID key=current/);
+  assert.ok(!text.includes(KEY) && !text.includes(OLD_KEY));
+  assert.ok(!text.includes(identity.signature));
+  assert.ok(!text.toLowerCase().includes(identity.signature.slice(0, 20)));
+});
 
-test('server.js prints its URL and serves', async () => {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'server.js')], {
-    env: { ...process.env, PEXELIZE_SECURITY_KEY: KEY, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+test("server.js prints its URL and serves", async () => {
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, "..", "server.js")],
+    {
+      env: { ...process.env, PEXELIZE_SECURITY_KEY: KEY, PORT: "0" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   try {
     const url = await new Promise((resolve, reject) => {
-      let output = ''
-      child.stdout.on('data', (chunk) => {
-        output += chunk
-        const match = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
-        if (match) resolve(match[1])
-      })
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
-    })
-    const response = await fetch(`${url}/api/pexelize-token`, { headers: { 'X-User-Id': 'u1' } })
-    assert.equal((await response.json()).signature, new Keyring({ current: KEY }).sign('u1'))
+      let output = "";
+      child.stdout.on("data", (chunk) => {
+        output += chunk;
+        const match = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+        if (match) resolve(match[1]);
+      });
+      child.once("exit", (code) =>
+        reject(new Error(`server exited with ${code}`)),
+      );
+    });
+    const response = await fetch(`${url}/api/pexelize-token`, {
+      headers: { "X-User-Id": "u1" },
+    });
+    assert.equal(
+      (await response.json()).signature,
+      new Keyring({ current: KEY }).sign("u1"),
+    );
   } finally {
-    child.kill('SIGTERM')
+    child.kill("SIGTERM");
   }
-})
+});
 
-test('server.js refuses to start without a key', async () => {
-  const env = { ...process.env }
-  delete env.PEXELIZE_SECURITY_KEY
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'server.js')], { env, stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk
-  })
-  const code = await new Promise((resolve) => child.once('exit', resolve))
-  assert.equal(code, 1)
-  assert.match(stderr, /PEXELIZE_SECURITY_KEY is not set/)
-})
+test("server.js refuses to start without a key", async () => {
+  const env = { ...process.env };
+  delete env.PEXELIZE_SECURITY_KEY;
+  const child = spawn(
+    process.execPath,
+    [path.join(__dirname, "..", "server.js")],
+    { env, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  assert.equal(code, 1);
+  assert.match(stderr, /PEXELIZE_SECURITY_KEY is not set/);
+});
