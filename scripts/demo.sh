@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end demo: starts the Express example on 127.0.0.1 with a fresh key,
-# fetches an identity token over HTTP, verifies it, shows a tampered
-# signature, a missing identity and a key rotation, then runs the Python and
-# C demos (when present) against the same server. Exits non-zero when any
-# step does not behave as expected.
+# End-to-end demo. It starts the Express example on 127.0.0.1 with a fresh
+# key, fetches an identity token over HTTP and verifies it. It then shows a
+# tampered signature, a missing identity and a key rotation, and runs the
+# Python and C demos (when present) against the same server. It exits
+# non-zero when any step does not behave as expected.
 
 set -euo pipefail
 

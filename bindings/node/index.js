@@ -3,7 +3,7 @@
 // The public API of pexelize-identity. This layer checks argument types,
 // rejects strings that are not well-formed UTF-16 and shapes results. The
 // native addon (native.js loads it) does all cryptography through the Rust
-// core; a Keyring here only holds a handle to the Rust keyring.
+// core, and a Keyring here contains only a handle to the Rust keyring.
 
 const { inspect, types } = require("node:util");
 const native = require("./native.js");

@@ -23,7 +23,7 @@ export interface Failure {
    * `IDENTITY_MISSING`.
    */
   code: string
-  /** What failed and, where it helps, what to do. */
+  /** The reason for the failure and, where it helps, the fix. */
   message: string
 }
 

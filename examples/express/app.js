@@ -63,7 +63,7 @@ function requireUser(req, res, next) {
 }
 
 /**
- * Returns a middleware that verifies `req.body.identity` and answers 401
+ * Returns a middleware that verifies `req.body.identity` and responds 401
  * with `{ code }` when it is missing, failed or expired. On success it sets
  * `req.identity` to `{ userId, keyId }`.
  */

@@ -16,11 +16,11 @@ use pexelize_identity::{Error, HexSignature, SIGNATURE_HEX_LEN};
 /// fit (with the NUL that napi writes) is read again into a heap buffer.
 const STACK_BUFFER_LEN: usize = 256;
 
-/// The longest character in UTF-8; a truncated read can stop this many bytes
-/// short of the buffer end, because napi never splits a character.
+/// Maximum length of one character in UTF-8. A truncated read can stop this
+/// many bytes short of the buffer end, because napi never splits a character.
 const MAX_UTF8_CHAR_LEN: usize = 4;
 
-/// The kind of a JS value as the binding sees it.
+/// The kind of a JS value, as far as reading bytes from it goes.
 pub enum Kind {
     /// A string.
     String,
@@ -137,7 +137,7 @@ fn with_string_bytes<R>(raw: RawValue, what: &str, f: impl FnOnce(&[u8]) -> R) -
 
     // The string may have been cut short: ask for its full length, then read
     // it into a heap buffer of that size.
-    // SAFETY: a null buffer asks napi only for the length, written to `length`.
+    // SAFETY: with a null buffer, napi writes only the length to `length`.
     let status = unsafe {
         sys::napi_get_value_string_utf8(raw.env, raw.value, ptr::null_mut(), 0, &mut length)
     };
@@ -145,7 +145,7 @@ fn with_string_bytes<R>(raw: RawValue, what: &str, f: impl FnOnce(&[u8]) -> R) -
         return Err(not_bytes(what));
     }
     let mut heap = vec![0u8; length + 1];
-    // SAFETY: `heap` holds `length + 1` bytes, enough for the string and NUL.
+    // SAFETY: `heap` has room for `length + 1` bytes: the string and a NUL.
     let status = unsafe {
         sys::napi_get_value_string_utf8(
             raw.env,
@@ -173,6 +173,7 @@ unsafe fn uint8_array<'a>(raw: RawValue) -> Option<&'a [u8]> {
     if status != sys::Status::napi_ok || !is_typed_array {
         return None;
     }
+
     let mut array_type = sys::TypedarrayType::int8_array;
     let mut length = 0usize;
     let mut data: *mut c_void = ptr::null_mut();
@@ -195,6 +196,7 @@ unsafe fn uint8_array<'a>(raw: RawValue) -> Option<&'a [u8]> {
     if length == 0 || data.is_null() {
         return Some(&[]);
     }
+
     // SAFETY: napi returns the data pointer already moved by the view's byte
     // offset, and `length` is the element count of a one-byte element type.
     // The argument keeps the array alive for the rest of the call, and

@@ -21,7 +21,7 @@ use pexelize_identity::{Error, Keyring};
 use crate::convert::{RawValue, hex_to_js, with_bytes};
 use crate::{Failure, key_index, throw_panic, throw_raw};
 
-/// The most arguments any of these functions takes.
+/// Maximum number of arguments of these functions.
 const MAX_ARGS: usize = 4;
 
 /// Registers the functions on the module's exports.

@@ -26,8 +26,8 @@ fn code_and_message(error: &Error) -> (&'static str, String) {
 }
 
 /// Throws a core error into JS, as a `TypeError` for a bad argument and as an
-/// `Error` otherwise, with `.code` set, and returns the napi error that tells
-/// napi-rs an exception is pending.
+/// `Error` otherwise, with `.code` set. Returns the napi error that marks the
+/// exception as pending for napi-rs.
 fn throw(env: &Env, error: &Error) -> NapiError {
     throw_raw(env.raw(), error);
     NapiError::from_status(Status::PendingException)
@@ -70,7 +70,7 @@ pub struct Failure {
     /// `IDENTITY_VERIFICATION_FAILED`, `IDENTITY_SIGNATURE_EXPIRED` or
     /// `IDENTITY_MISSING`.
     pub code: String,
-    /// What failed and, where it helps, what to do.
+    /// The reason for the failure and, where it helps, the fix.
     pub message: String,
 }
 

@@ -137,7 +137,8 @@ test("keyringFromEnv errors name the variable only", () => {
         assert.ok(error instanceof TypeError);
         assert.equal(error.code, "INVALID_ARGUMENT");
         assert.match(error.message, message);
-        assert.ok(!error.message.includes(NEW) && !error.message.includes(OLD));
+        assert.ok(!error.message.includes(NEW));
+        assert.ok(!error.message.includes(OLD));
         return true;
       },
     );
