@@ -44,7 +44,8 @@ deps-c:
 # C sources in clang-format's default style; the generated header keeps
 # cbindgen's layout.
 C_FORMATTED := bindings/c/tests/test_pexelize.c bindings/c/tests/test_threads.c \
-	bindings/c/bench/bench.c examples/c/verify_identity.c
+	bindings/c/bench/bench.c examples/c/verify_identity.c \
+	bindings/c/tests/hostile_input.c
 
 lint-c: deps-c
 	clang-format --dry-run --Werror $(C_FORMATTED)
@@ -123,8 +124,17 @@ test-c-example: build-c-example
 	bash bindings/c/tests/test_example.sh $(C_BUILD)/verify_identity \
 		$(C_TEST_PREFIX)/lib
 
+# The bad-input matrix of docs/security.md, checked against OpenSSL.
+.PHONY: test-c-hostile
+test-c-hostile: deps-c install-c-test-prefix
+	$(CC) $(C_CFLAGS) -O1 -pthread bindings/c/tests/hostile_input.c \
+		$$($(C_TEST_PKG_CONFIG) --cflags --libs pexelize-identity) \
+		$$(pkg-config --cflags --libs libcrypto) \
+		-o $(C_BUILD)/hostile_input
+	LD_LIBRARY_PATH=$(C_TEST_PREFIX)/lib $(C_BUILD)/hostile_input
+
 test-c: lint-c test-c-header test-c-unit test-c-valgrind test-c-sanitize \
-	test-c-threads test-c-example
+	test-c-threads test-c-example test-c-hostile
 
 demo-prerequisites-c: build-c-example
 
