@@ -82,6 +82,33 @@ typedef enum pexelize_status {
  */
 typedef struct pexelize_keyring pexelize_keyring;
 
+/**
+ * Verification counts of a keyring since it was built, by outcome.
+ */
+typedef struct pexelize_keyring_stats {
+  /**
+   * Verifications that returned `PEXELIZE_OK`.
+   */
+  uint64_t valid;
+  /**
+   * Verifications that returned `PEXELIZE_IDENTITY_VERIFICATION_FAILED`.
+   */
+  uint64_t failed;
+  /**
+   * Verifications that returned `PEXELIZE_IDENTITY_SIGNATURE_EXPIRED`.
+   */
+  uint64_t expired;
+  /**
+   * Verifications that returned `PEXELIZE_IDENTITY_MISSING`.
+   */
+  uint64_t missing;
+  /**
+   * Number of keys in the keyring; valid indexes for
+   * `pexelize_keyring_get_key_stats` are 0 to `key_count - 1`.
+   */
+  size_t key_count;
+} pexelize_keyring_stats;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -323,6 +350,63 @@ enum pexelize_status pexelize_keyring_verify(const struct pexelize_keyring *ring
                                              size_t signature_len,
                                              int64_t now_unix,
                                              const char **matched_key_id);
+
+/**
+ * Copies the verification counts of `ring` to `*out`, so an operator can
+ * see how many identities failed or expired.
+ *
+ * Calls that returned `PEXELIZE_INVALID_ARGUMENT` or
+ * `PEXELIZE_INTERNAL_ERROR` before verifying are not counted.
+ *
+ * Thread-safe: it may run while other threads verify. Each counter is read
+ * atomically, but the counters are not read at one instant, so under
+ * concurrent verification they may be a few verifications apart.
+ *
+ * NULL: `ring` and `out` must not be NULL. `*out` is written only on
+ * `PEXELIZE_OK`.
+ *
+ * Returns:
+ * - `PEXELIZE_OK` when `*out` contains the counts.
+ * - `PEXELIZE_INVALID_ARGUMENT` when `ring` or `out` is NULL.
+ * - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
+ *
+ * # Safety
+ *
+ * Non-NULL `ring` comes from `pexelize_keyring_new` and is not freed;
+ * non-NULL `out` is writable.
+ */
+enum pexelize_status pexelize_keyring_get_stats(const struct pexelize_keyring *ring,
+                                                struct pexelize_keyring_stats *out);
+
+/**
+ * Reports the key at `index` of `ring` (0 is the current key, then the
+ * others in the order they were added): its id and how many signatures it
+ * produced, whether they were accepted or expired. A previous key whose
+ * count stops growing is no longer presented and can be retired.
+ *
+ * `*key_id` receives a NUL-terminated string that belongs to `ring` and
+ * stays valid until `pexelize_keyring_free`.
+ *
+ * Thread-safe: it may run while other threads verify.
+ *
+ * NULL: `ring` must not be NULL. `key_id` and `matches` may be NULL, and
+ * that output is then skipped. Outputs are written only on `PEXELIZE_OK`.
+ *
+ * Returns:
+ * - `PEXELIZE_OK` when the outputs contain the key's id and count.
+ * - `PEXELIZE_INVALID_ARGUMENT` when `ring` is NULL or `index` is not below
+ *   `key_count` of `pexelize_keyring_get_stats`.
+ * - `PEXELIZE_INTERNAL_ERROR` when the library failed internally.
+ *
+ * # Safety
+ *
+ * Non-NULL `ring` comes from `pexelize_keyring_new` and is not freed;
+ * non-NULL `key_id` and `matches` are writable.
+ */
+enum pexelize_status pexelize_keyring_get_key_stats(const struct pexelize_keyring *ring,
+                                                    size_t index,
+                                                    const char **key_id,
+                                                    uint64_t *matches);
 
 /**
  * Frees `ring` and zeroes its key material. NULL is a no-op.

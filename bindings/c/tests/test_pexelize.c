@@ -179,6 +179,71 @@ static pexelize_keyring *shared_keyring(void) {
   return ring;
 }
 
+/* Checks the counts of the shared keyring after every verify case ran twice:
+ * the outcome counters, and the match count of each key. */
+static void check_verify_stats(const pexelize_keyring *ring) {
+  uint64_t expected[6] = {0};
+  uint64_t current_matches = 0;
+  uint64_t previous_matches = 0;
+
+  for (size_t i = 0; i < COUNT(VERIFY_CASES); i++) {
+    expected[VERIFY_CASES[i].expected] += 2;
+    if (VERIFY_CASES[i].expected_key_id != NULL &&
+        strcmp(VERIFY_CASES[i].expected_key_id, "current") == 0)
+      current_matches += 2;
+    if (VERIFY_CASES[i].expected_key_id != NULL &&
+        strcmp(VERIFY_CASES[i].expected_key_id, "previous") == 0)
+      previous_matches += 2;
+  }
+
+  pexelize_keyring_stats stats;
+  check_status(pexelize_keyring_get_stats(ring, &stats), PEXELIZE_OK,
+               "stats: get");
+  check(stats.valid == expected[PEXELIZE_OK], "stats: valid count", "");
+  check(stats.failed == expected[PEXELIZE_IDENTITY_VERIFICATION_FAILED],
+        "stats: failed count", "");
+  check(stats.expired == expected[PEXELIZE_IDENTITY_SIGNATURE_EXPIRED],
+        "stats: expired count", "");
+  check(stats.missing == expected[PEXELIZE_IDENTITY_MISSING],
+        "stats: missing count", "");
+  check(stats.key_count == 3, "stats: key count", "current, previous, retired");
+
+  static const char *const ids[] = {"current", "previous", "retired"};
+  uint64_t total_matches = 0;
+  for (size_t index = 0; index < 3; index++) {
+    const char *key_id = NULL;
+    uint64_t matches = UINT64_MAX;
+    check_status(pexelize_keyring_get_key_stats(ring, index, &key_id, &matches),
+                 PEXELIZE_OK, "key stats: get");
+    check(key_id != NULL && strcmp(key_id, ids[index]) == 0, "key stats: id",
+          ids[index]);
+    total_matches += matches;
+    if (index == 0)
+      check(matches == current_matches, "key stats: current matches", "");
+    if (index == 1)
+      check(matches >= previous_matches, "key stats: previous matches",
+            "accepted ones, plus expired ones");
+  }
+  /* Every valid or expired signature was produced by exactly one key. */
+  check(total_matches == stats.valid + stats.expired,
+        "key stats: matches add up", "valid + expired");
+
+  const char *key_id = "untouched";
+  uint64_t matches = 7;
+  check_status(pexelize_keyring_get_key_stats(ring, 3, &key_id, &matches),
+               PEXELIZE_INVALID_ARGUMENT, "key stats: index past the end");
+  check(strcmp(key_id, "untouched") == 0 && matches == 7,
+        "key stats: outputs untouched on failure", "");
+  check_status(pexelize_keyring_get_key_stats(ring, 0, NULL, NULL), PEXELIZE_OK,
+               "key stats: NULL outputs skipped");
+  check_status(pexelize_keyring_get_key_stats(NULL, 0, &key_id, &matches),
+               PEXELIZE_INVALID_ARGUMENT, "key stats: NULL ring");
+  check_status(pexelize_keyring_get_stats(NULL, &stats),
+               PEXELIZE_INVALID_ARGUMENT, "stats: NULL ring");
+  check_status(pexelize_keyring_get_stats(ring, NULL),
+               PEXELIZE_INVALID_ARGUMENT, "stats: NULL out");
+}
+
 static void test_verify_vectors(void) {
   pexelize_keyring *ring = shared_keyring();
 
@@ -206,6 +271,7 @@ static void test_verify_vectors(void) {
                                          vector->now_unix, NULL),
                  vector->expected, vector->name);
   }
+  check_verify_stats(ring);
   pexelize_keyring_free(ring);
 }
 

@@ -156,6 +156,34 @@ int main(void) {
   }
   for (unsigned t = 0; t < THREADS; t++)
     pthread_join(threads[t], NULL);
+
+  /* The atomic counters must not lose a verification under contention. */
+  const uint64_t previous_checks = (ITERATIONS + 99) / 100;
+  const uint64_t expected_current = (uint64_t)THREADS * ITERATIONS;
+  const uint64_t expected_previous = (uint64_t)THREADS * previous_checks;
+  pexelize_keyring_stats stats = {0};
+  uint64_t current_matches = 0;
+  uint64_t previous_matches = 0;
+  int counts_ok =
+      pexelize_keyring_get_stats(ring, &stats) == PEXELIZE_OK &&
+      pexelize_keyring_get_key_stats(ring, 0, NULL, &current_matches) ==
+          PEXELIZE_OK &&
+      pexelize_keyring_get_key_stats(ring, 1, NULL, &previous_matches) ==
+          PEXELIZE_OK &&
+      stats.valid == expected_current + expected_previous &&
+      stats.failed == expected_current && stats.expired == 0 &&
+      stats.missing == 0 && current_matches == expected_current &&
+      previous_matches == expected_previous;
+  if (counts_ok) {
+    passed++;
+  } else {
+    failed++;
+    printf("FAIL: keyring stats count every verification (valid %llu, "
+           "failed %llu, current key %llu, previous key %llu)\n",
+           (unsigned long long)stats.valid, (unsigned long long)stats.failed,
+           (unsigned long long)current_matches,
+           (unsigned long long)previous_matches);
+  }
   pexelize_keyring_free(ring);
 
   for (unsigned t = 0; t < THREADS; t++) {
