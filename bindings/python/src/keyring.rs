@@ -143,6 +143,10 @@ pub struct PyKeyring {
     /// wrong type, None), added to the core's counts in `stats()`.
     rejected_failed: AtomicU64,
     rejected_missing: AtomicU64,
+    /// Whether any previous key has a window. Without one the outcome does
+    /// not depend on the time, so a call without `now` skips reading the
+    /// clock.
+    has_window: bool,
 }
 
 #[pymethods]
@@ -255,6 +259,9 @@ impl PyKeyring {
 
 impl PyKeyring {
     fn from_core(py: Python<'_>, keyring: Keyring) -> PyResult<Self> {
+        let has_window = keyring
+            .keys()
+            .any(|(key, role)| role == KeyRole::Previous && key.accept_until().is_some());
         let mut valid_results = Vec::new();
         for (key, _) in keyring.keys() {
             let id = key.id().unwrap_or_default().to_owned();
@@ -275,6 +282,7 @@ impl PyKeyring {
             valid_results,
             rejected_failed: AtomicU64::new(0),
             rejected_missing: AtomicU64::new(0),
+            has_window,
         })
     }
 
@@ -288,7 +296,8 @@ impl PyKeyring {
     ) -> PyResult<Result<usize, Failure>> {
         let now = match now {
             Some(now) if !now.is_none() => system_time(now, "now")?,
-            _ => SystemTime::now(),
+            _ if self.has_window => SystemTime::now(),
+            _ => SystemTime::UNIX_EPOCH,
         };
         let user_id = match user_id_bytes(user_id) {
             Ok(bytes) => bytes,
