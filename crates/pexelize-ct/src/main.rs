@@ -82,8 +82,14 @@ fn print_report(report: &Report) {
             format!("{} ns", test.cutoff_ns)
         };
         println!(
-            "  {:>4} (cut-off {:>8}): t = {:>9.2}  ({} fixed, {} random)",
-            test.label, cutoff, test.t, test.fixed_count, test.random_count
+            "  {:>4} (cut-off {:>8}): t = {:>9.2}  mean {:.1} / {:.1} ns  ({} fixed, {} random)",
+            test.label,
+            cutoff,
+            test.t,
+            test.mean_ns[0],
+            test.mean_ns[1],
+            test.fixed_count,
+            test.random_count
         );
     }
 }

@@ -28,6 +28,9 @@ pub struct TestResult {
     pub fixed_count: u64,
     /// Samples of the random class in this test.
     pub random_count: u64,
+    /// Mean time in nanoseconds of the fixed class, then the random class,
+    /// over the samples in this test.
+    pub mean_ns: [f64; 2],
 }
 
 /// The outcome of one scenario against one target.
@@ -105,6 +108,7 @@ pub fn measure(scenario: Scenario, target: Target, per_class: u64, rng: &mut Rng
                 t: welch.t(),
                 fixed_count: welch.count(0),
                 random_count: welch.count(1),
+                mean_ns: [welch.mean(0), welch.mean(1)],
             })
             .collect(),
     }
