@@ -19,7 +19,8 @@
  * - No call logs or prints, and no status reveals key material.
  *
  * Thread safety: a keyring that is fully built may be used from many
- * threads at once with pexelize_keyring_sign and pexelize_keyring_verify.
+ * threads at once with pexelize_keyring_sign, pexelize_keyring_verify,
+ * pexelize_keyring_get_stats and pexelize_keyring_get_key_stats.
  * pexelize_keyring_add_previous, pexelize_keyring_add_retired and
  * pexelize_keyring_free are not thread-safe: call them only while no other
  * thread uses that keyring. The one-shot functions share no state.
