@@ -16,7 +16,7 @@ use std::time::SystemTime;
 
 use napi::bindgen_prelude::{External, JsValue, Object, ToNapiValue};
 use napi::sys;
-use pexelize_identity::{Error, Keyring};
+use pexelize_identity::{Error, KeyRole, Keyring};
 
 use crate::convert::{RawValue, hex_to_js, with_bytes};
 use crate::{Failure, key_index, throw_panic, throw_raw};
@@ -201,7 +201,7 @@ unsafe extern "C" fn keyring_verify(
                 Ok(keyring) => keyring,
                 Err(error) => return Outcome::Core(error),
             };
-            let now = match clock(*now_ms) {
+            let now = match clock(keyring, *now_ms) {
                 Ok(now) => now,
                 Err(error) => return Outcome::Core(error),
             };
@@ -229,12 +229,21 @@ unsafe extern "C" fn keyring_verify(
 }
 
 /// Reads the optional clock argument: `undefined`, or epoch milliseconds.
-fn clock(now_ms: RawValue) -> Result<SystemTime, Error> {
+/// Without an argument, the system clock is read only when a previous key
+/// has a window, because no other outcome depends on the time.
+fn clock(keyring: &Keyring, now_ms: RawValue) -> Result<SystemTime, Error> {
     let mut value_type = sys::ValueType::napi_undefined;
     // SAFETY: `now_ms` is an argument of the current call.
     let status = unsafe { sys::napi_typeof(now_ms.env(), now_ms.raw(), &mut value_type) };
     if status == sys::Status::napi_ok && value_type == sys::ValueType::napi_undefined {
-        return Ok(SystemTime::now());
+        let has_window = keyring
+            .keys()
+            .any(|(key, role)| role == KeyRole::Previous && key.accept_until().is_some());
+        return Ok(if has_window {
+            SystemTime::now()
+        } else {
+            SystemTime::UNIX_EPOCH
+        });
     }
     let mut millis = f64::NAN;
     if status == sys::Status::napi_ok && value_type == sys::ValueType::napi_number {
