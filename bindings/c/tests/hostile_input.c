@@ -1,8 +1,8 @@
 /*
- * The bad-input matrix of docs/security.md for the C library, one function
- * per row, each result checked against OpenSSL's HMAC-SHA256, plus the
- * secrets check: a canary key pushed through every error path must not show
- * up in anything the library prints or returns.
+ * The bad-input matrix of docs/security.md for the C library: one function
+ * per row, with each signature checked against OpenSSL's HMAC-SHA256. The
+ * secrets check pushes a canary key through every error path, and the canary
+ * must not show up in anything the library prints or returns.
  *
  * Prints one line per failed check, then "N passed, N failed", and exits
  * non-zero when any check failed.
