@@ -32,6 +32,7 @@ ct-dudect-long:
 # its debug info and no loader path is needed.
 ct-memcheck: deps-c
 	$(CT_PROFILE) $(CARGO) build --profile ctgrind --locked -p pexelize-identity-c
+	clang-format --dry-run --Werror tests/ct/ctgrind.c
 	@mkdir -p $(CT_BUILD)
 	$(CC) -std=c11 -Wall -Wextra -Werror -g -O1 -Ibindings/c/include \
 		tests/ct/ctgrind.c target/ctgrind/libpexelize_identity_c.a \
