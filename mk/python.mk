@@ -39,6 +39,6 @@ lint-python: python-venv
 # bindings/python/python is never on sys.path. pytest exits 5 when it
 # collects no test, and make fails on that as on any non-zero exit.
 test-python: python-install lint-python
-	PEXELIZE_WHEEL_DIR=$(PYTHON_WHEEL_DIR) $(VENV_PYTHON) -m pytest -p no:cacheprovider $(PYTHON_TESTS)
+	PEXELIZE_WHEEL_DIR=$(PYTHON_WHEEL_DIR) $(VENV_PYTHON) -m pytest -p no:cacheprovider --rootdir=$(CURDIR) $(PYTHON_TESTS)
 
 demo-prerequisites-python: python-install

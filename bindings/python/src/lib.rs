@@ -10,6 +10,7 @@ mod keyring;
 use pexelize_identity::{ENV_SECURITY_KEY, SecurityKey};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 use crate::convert::{key_bytes, type_name, user_id_bytes};
 use crate::errors::{classify, core_error};
@@ -20,11 +21,11 @@ use crate::keyring::{PyKeyring, PySecurityKey, VerificationResult, keyring_from_
 /// `security_key=None` reads `PEXELIZE_SECURITY_KEY` from `os.environ`.
 #[pyfunction]
 #[pyo3(signature = (user_id, security_key = None))]
-fn generate_identity_signature(
-    py: Python<'_>,
-    user_id: &Bound<'_, PyAny>,
-    security_key: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
+fn generate_identity_signature<'py>(
+    py: Python<'py>,
+    user_id: &Bound<'py, PyAny>,
+    security_key: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyString>> {
     let user_id = user_id_bytes(user_id).map_err(|rejected| rejected.into_sign_error("user_id"))?;
     let signature = match security_key {
         Some(key) if !key.is_none() => {
@@ -34,7 +35,7 @@ fn generate_identity_signature(
         }
         _ => environment_key(py)?.sign_hex(user_id.as_slice()),
     };
-    Ok(signature.as_str().to_owned())
+    Ok(PyString::new(py, signature.as_str()))
 }
 
 /// Return whether `signature` is the HMAC of `user_id` under one key.
