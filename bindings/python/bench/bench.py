@@ -58,9 +58,11 @@ OURS = {
 def measure(
     statements: dict[str, str], namespace: dict[str, object], rounds: int
 ) -> dict[str, float]:
-    """Time each statement in ns per call, interleaved round by round so that
-    load from other processes hits every statement alike; keep the fastest
-    round of each."""
+    """Time each statement in ns per call and keep its fastest round.
+
+    The statements take turns round by round, so load from other processes
+    slows every statement alike.
+    """
     timers = {
         name: timeit.Timer(statement, globals=namespace)
         for name, statement in statements.items()

@@ -236,6 +236,7 @@ static UNIX_EPOCH_UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 /// microsecond. `argument` names the parameter in error messages.
 pub fn system_time(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<SystemTime> {
     let py = value.py();
+
     let datetime_type = DATETIME_TYPE.import(py, "datetime", "datetime")?;
     if !value.is_instance(datetime_type)? {
         return Err(PyTypeError::new_err(format!(
@@ -249,6 +250,7 @@ pub fn system_time(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<SystemT
              such as datetime.now(timezone.utc)"
         )));
     }
+
     let epoch = UNIX_EPOCH_UTC.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
         let module = py.import("datetime")?;
         let utc = module.getattr("timezone")?.getattr("utc")?;
@@ -260,6 +262,7 @@ pub fn system_time(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<SystemT
     let days: i64 = delta.getattr("days")?.extract()?;
     let seconds: i64 = delta.getattr("seconds")?.extract()?;
     let micros: u64 = delta.getattr("microseconds")?.extract()?;
+
     let whole = days
         .checked_mul(86_400)
         .and_then(|day_seconds| day_seconds.checked_add(seconds))
