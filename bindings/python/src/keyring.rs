@@ -11,7 +11,9 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString};
 
-use crate::convert::{Rejected, key_bytes, signature_bytes, system_time, type_name, user_id_bytes};
+use crate::convert::{
+    Rejected, detach_if_long, key_bytes, signature_bytes, system_time, type_name, user_id_bytes,
+};
 use crate::errors::{Failure, classify, core_error};
 
 /// A security key with an optional id and, for a previous key, the end of
@@ -114,18 +116,24 @@ impl VerificationResult {
         self.valid
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let text = |value: Option<&str>| -> PyResult<String> {
+            match value {
+                Some(value) => Ok(PyString::new(py, value).repr()?.to_string()),
+                None => Ok("None".to_owned()),
+            }
+        };
         if self.valid {
-            format!(
-                "VerificationResult(valid=True, key_id={:?})",
-                self.key_id.as_deref().unwrap_or_default()
-            )
+            Ok(format!(
+                "VerificationResult(valid=True, key_id={})",
+                text(self.key_id.as_deref())?
+            ))
         } else {
-            format!(
-                "VerificationResult(valid=False, code={:?}, detail={:?})",
-                self.code.unwrap_or_default(),
-                self.detail.unwrap_or_default()
-            )
+            Ok(format!(
+                "VerificationResult(valid=False, code={}, detail={})",
+                text(self.code)?,
+                text(self.detail)?
+            ))
         }
     }
 }
@@ -173,10 +181,6 @@ impl PyKeyring {
     }
 
     /// Sign a user ID with the current key and return the hex signature.
-    // The GIL stays held: signing a short user ID takes about 100 ns, less
-    // than releasing and taking back the GIL, and other threads' calls are
-    // as short. NOTE: a multi-megabyte user ID holds the GIL while it is
-    // hashed.
     fn sign<'py>(
         &self,
         py: Python<'py>,
@@ -184,7 +188,8 @@ impl PyKeyring {
     ) -> PyResult<Bound<'py, PyString>> {
         let user_id =
             user_id_bytes(user_id).map_err(|rejected| rejected.into_sign_error("user_id"))?;
-        let signature = self.inner.sign_hex(user_id.as_slice());
+        let user_id = user_id.as_slice();
+        let signature = detach_if_long(py, user_id.len(), || self.inner.sign_hex(user_id));
         Ok(PyString::new(py, signature.as_str()))
     }
 
@@ -197,7 +202,7 @@ impl PyKeyring {
         signature: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<VerificationResult>> {
-        match self.check(user_id, signature, now)? {
+        match self.check(py, user_id, signature, now)? {
             Ok(index) => Ok(self.valid_results[index].1.clone_ref(py)),
             Err(failure) => Py::new(py, VerificationResult::from_failure(failure)),
         }
@@ -213,7 +218,7 @@ impl PyKeyring {
         signature: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        match self.check(user_id, signature, now)? {
+        match self.check(py, user_id, signature, now)? {
             Ok(index) => Ok(self.valid_results[index].0.clone()),
             Err(failure) => Err(failure.into_exception(py)),
         }
@@ -247,17 +252,25 @@ impl PyKeyring {
             .collect()
     }
 
-    fn __repr__(&self) -> String {
-        let mut parts = Vec::new();
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let mut current = String::new();
+        let mut previous = Vec::new();
+        let mut retired = Vec::new();
         for (key, role) in self.inner.keys() {
-            let role = match role {
-                KeyRole::Current => "current",
-                KeyRole::Previous => "previous",
-                KeyRole::Retired => "retired",
-            };
-            parts.push(format!("{:?}: {role}", key.id().unwrap_or_default()));
+            let id = PyString::new(py, key.id().unwrap_or_default())
+                .repr()?
+                .to_string();
+            match role {
+                KeyRole::Current => current = id,
+                KeyRole::Previous => previous.push(id),
+                KeyRole::Retired => retired.push(id),
+            }
         }
-        format!("Keyring({{{}}})", parts.join(", "))
+        Ok(format!(
+            "Keyring(current={current}, previous=[{}], retired=[{}])",
+            previous.join(", "),
+            retired.join(", ")
+        ))
     }
 }
 
@@ -294,6 +307,7 @@ impl PyKeyring {
     /// the failure. Raises only for a bad `now`.
     fn check(
         &self,
+        py: Python<'_>,
         user_id: &Bound<'_, PyAny>,
         signature: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
@@ -311,10 +325,11 @@ impl PyKeyring {
             Ok(bytes) => bytes,
             Err(rejected) => return Ok(Err(self.reject(rejected, Part::Signature))),
         };
-        match self
-            .inner
-            .verify_at(user_id.as_slice(), signature.as_slice(), now)
-        {
+        let (user_id_slice, signature_slice) = (user_id.as_slice(), signature.as_slice());
+        let outcome = detach_if_long(py, user_id_slice.len(), || {
+            self.inner.verify_at(user_id_slice, signature_slice, now)
+        });
+        match outcome {
             Ok(verified) => {
                 let index = self
                     .valid_results

@@ -12,7 +12,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::convert::{key_bytes, type_name, user_id_bytes};
+use crate::convert::{detach_if_long, key_bytes, type_name, user_id_bytes};
 use crate::errors::{classify, core_error};
 use crate::keyring::{PyKeyring, PySecurityKey, VerificationResult, keyring_from_env};
 
@@ -30,10 +30,17 @@ fn generate_identity_signature<'py>(
     let signature = match security_key {
         Some(key) if !key.is_none() => {
             let key = key_bytes(key, "security_key")?;
-            pexelize_identity::generate_identity_signature(user_id.as_slice(), key.as_slice())
-                .map_err(core_error)?
+            let (user_id, key) = (user_id.as_slice(), key.as_slice());
+            detach_if_long(py, user_id.len(), || {
+                pexelize_identity::generate_identity_signature(user_id, key)
+            })
+            .map_err(core_error)?
         }
-        _ => environment_key(py)?.sign_hex(user_id.as_slice()),
+        _ => {
+            let key = environment_key(py)?;
+            let user_id = user_id.as_slice();
+            detach_if_long(py, user_id.len(), || key.sign_hex(user_id))
+        }
     };
     Ok(PyString::new(py, signature.as_str()))
 }

@@ -37,3 +37,26 @@ def test_shared_keyring_across_threads():
     assert stats["valid"] == THREADS * CALLS_PER_THREAD
     assert stats["failed"] == THREADS * CALLS_PER_THREAD
     assert stats["by_key"] == {"current": THREADS * CALLS_PER_THREAD}
+
+
+def test_long_user_ids_across_threads():
+    # From 16 KiB on, hashing runs with the GIL released.
+    keyring = Keyring(KEY)
+    user_ids = [
+        b"x" * 16 * 1024,
+        "ü" * 100_000,
+        bytes(range(256)) * 4096,
+        "y" * (16 * 1024 - 1),
+    ]
+
+    def check(user_id: str | bytes) -> bool:
+        message = user_id.encode() if isinstance(user_id, str) else user_id
+        expected = hmac.new(KEY, message, hashlib.sha256).hexdigest()
+        return (
+            keyring.sign(user_id) == expected
+            and keyring.verify(user_id, expected).valid
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(check, user_ids * 8))
+    assert all(results)
