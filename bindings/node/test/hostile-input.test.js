@@ -54,6 +54,25 @@ test("wrong user ID types throw on sign", () => {
   }
 });
 
+test("wrong key types throw", () => {
+  for (const value of [42, 1.5, null, true, Symbol("s")]) {
+    expectTypeError(
+      () => generateIdentitySignature(USER, value),
+      /^securityKey must be a string, Buffer or Uint8Array; received/,
+    );
+    expectTypeError(
+      () => verify(USER, "0".repeat(64), value),
+      /^securityKey must be a string, Buffer or Uint8Array; received/,
+    );
+  }
+  for (const value of [42, 1.5, true]) {
+    expectTypeError(
+      () => new Keyring({ current: value }),
+      /^current must be a string, Buffer or Uint8Array/,
+    );
+  }
+});
+
 test("wrong identity types fail verification", () => {
   const keyring = new Keyring({ current: KEY });
   const signature = keyring.sign(USER);

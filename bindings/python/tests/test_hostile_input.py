@@ -52,6 +52,16 @@ def test_sign_rejects_wrong_user_id_types(value):
         generate_identity_signature(value, KEY)
 
 
+@pytest.mark.parametrize("value", [42, 1.5, True, ["key"], object()])
+def test_wrong_key_types_raise(value):
+    with pytest.raises(TypeError, match="security_key must be str, bytes"):
+        generate_identity_signature(USER, value)
+    with pytest.raises(TypeError, match="security_key must be str, bytes"):
+        verify(USER, "0" * 64, value)
+    with pytest.raises(TypeError, match="current must be str, bytes"):
+        Keyring(value)
+
+
 def test_verify_fails_wrong_identity_types():
     keyring = Keyring(KEY)
     signature = keyring.sign(USER)
