@@ -61,15 +61,16 @@ int main(int argc, char **argv) {
   }
 
   const char *key_id = NULL;
-  status =
-      pexelize_keyring_verify(ring, (const uint8_t *)user_id, strlen(user_id),
-                              signature, strlen(signature), 0, &key_id);
+  const char *detail = "none";
+  status = pexelize_keyring_verify_detail(
+      ring, (const uint8_t *)user_id, strlen(user_id), signature,
+      strlen(signature), 0, &key_id, &detail);
   if (status == PEXELIZE_OK)
     printf("accepted: user ID \"%s\" signed with key \"%s\"\n", user_id,
            key_id);
   else
-    printf("rejected: %s for user ID \"%s\"\n", pexelize_status_code(status),
-           user_id);
+    printf("rejected: %s (%s) for user ID \"%s\"\n",
+           pexelize_status_code(status), detail, user_id);
 
   pexelize_keyring_free(ring);
   return status == PEXELIZE_OK ? 0 : 1;

@@ -20,7 +20,8 @@
  *
  * Thread safety: a keyring that is fully built may be used from many
  * threads at once with pexelize_keyring_sign, pexelize_keyring_verify,
- * pexelize_keyring_get_stats and pexelize_keyring_get_key_stats.
+ * pexelize_keyring_verify_detail, pexelize_keyring_get_stats and
+ * pexelize_keyring_get_key_stats.
  * pexelize_keyring_add_previous, pexelize_keyring_add_retired and
  * pexelize_keyring_free are not thread-safe: call them only while no other
  * thread uses that keyring. The one-shot functions share no state.
@@ -351,6 +352,38 @@ enum pexelize_status pexelize_keyring_verify(const struct pexelize_keyring *ring
                                              size_t signature_len,
                                              int64_t now_unix,
                                              const char **matched_key_id);
+
+/**
+ * Verifies as `pexelize_keyring_verify` does, and also says why an
+ * identity was rejected, for logs and metrics.
+ *
+ * When the call returns `PEXELIZE_IDENTITY_VERIFICATION_FAILED`,
+ * `PEXELIZE_IDENTITY_SIGNATURE_EXPIRED` or `PEXELIZE_IDENTITY_MISSING` and
+ * `detail` is not NULL, `*detail` receives a static NUL-terminated string:
+ * - for a failed signature, `"mismatch"` (well formed, but no key made it),
+ *   `"non-ascii"`, `"whitespace"`, `"prefix"` (starts with `0x`),
+ *   `"length"` (not 64 characters) or `"not-hex"`;
+ * - for an expired one, `"expired"`;
+ * - for a missing part, `"userId"` or `"signature"`.
+ *
+ * On any other status `*detail` is left unchanged. The detail never
+ * contains key material or the signature.
+ *
+ * Thread-safe, with the same NULL rules and statuses as
+ * `pexelize_keyring_verify`; `detail` may be NULL.
+ *
+ * # Safety
+ *
+ * As `pexelize_keyring_verify`; non-NULL `detail` is writable.
+ */
+enum pexelize_status pexelize_keyring_verify_detail(const struct pexelize_keyring *ring,
+                                                    const uint8_t *user_id,
+                                                    size_t user_id_len,
+                                                    const char *signature,
+                                                    size_t signature_len,
+                                                    int64_t now_unix,
+                                                    const char **matched_key_id,
+                                                    const char **detail);
 
 /**
  * Copies the verification counts of `ring` to `*out`, so an operator can

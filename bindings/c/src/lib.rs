@@ -17,8 +17,8 @@ use std::ptr;
 use std::time::SystemTime;
 
 use pexelize_identity::{
-    Code, Error, Keyring, SIGNATURE_HEX_LEN, SecurityKey, from_unix_seconds,
-    generate_identity_signature, generate_security_key,
+    Code, Error, FailureReason, Keyring, MissingPart, SIGNATURE_HEX_LEN, SecurityKey,
+    from_unix_seconds, generate_identity_signature, generate_security_key,
 };
 
 /// Size in bytes of the buffer that receives a signature or a generated key:
@@ -548,6 +548,55 @@ pub unsafe extern "C" fn pexelize_keyring_verify(
     now_unix: i64,
     matched_key_id: *mut *const c_char,
 ) -> pexelize_status {
+    // SAFETY: forwarded from this function's contract, which is the same as
+    // `pexelize_keyring_verify_detail`'s with a NULL `detail`.
+    unsafe {
+        pexelize_keyring_verify_detail(
+            ring,
+            user_id,
+            user_id_len,
+            signature,
+            signature_len,
+            now_unix,
+            matched_key_id,
+            ptr::null_mut(),
+        )
+    }
+}
+
+/// Verifies as `pexelize_keyring_verify` does, and also says why an
+/// identity was rejected, for logs and metrics.
+///
+/// When the call returns `PEXELIZE_IDENTITY_VERIFICATION_FAILED`,
+/// `PEXELIZE_IDENTITY_SIGNATURE_EXPIRED` or `PEXELIZE_IDENTITY_MISSING` and
+/// `detail` is not NULL, `*detail` receives a static NUL-terminated string:
+/// - for a failed signature, `"mismatch"` (well formed, but no key made it),
+///   `"non-ascii"`, `"whitespace"`, `"prefix"` (starts with `0x`),
+///   `"length"` (not 64 characters) or `"not-hex"`;
+/// - for an expired one, `"expired"`;
+/// - for a missing part, `"userId"` or `"signature"`.
+///
+/// On any other status `*detail` is left unchanged. The detail never
+/// contains key material or the signature.
+///
+/// Thread-safe, with the same NULL rules and statuses as
+/// `pexelize_keyring_verify`; `detail` may be NULL.
+///
+/// # Safety
+///
+/// As `pexelize_keyring_verify`; non-NULL `detail` is writable.
+#[allow(clippy::too_many_arguments)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pexelize_keyring_verify_detail(
+    ring: *const pexelize_keyring,
+    user_id: *const u8,
+    user_id_len: usize,
+    signature: *const c_char,
+    signature_len: usize,
+    now_unix: i64,
+    matched_key_id: *mut *const c_char,
+    detail: *mut *const c_char,
+) -> pexelize_status {
     run(|| {
         // SAFETY: the caller guarantees a live keyring; verifying only reads
         // it, apart from atomic counters.
@@ -562,7 +611,14 @@ pub unsafe extern "C" fn pexelize_keyring_verify(
         let verified = ring
             .keyring
             .verify_at(user_id, signature, now)
-            .map_err(|error| status_of(&error))?;
+            .map_err(|error| {
+                if let Some(text) = detail_of(&error).filter(|_| !detail.is_null()) {
+                    // SAFETY: `detail` is not NULL and the caller guarantees
+                    // it is writable; the text is static.
+                    unsafe { detail.write(text.as_ptr()) };
+                }
+                status_of(&error)
+            })?;
         let id = ring
             .key_ids
             .iter()
@@ -576,6 +632,31 @@ pub unsafe extern "C" fn pexelize_keyring_verify(
         }
         Ok(())
     })
+}
+
+/// Names why an identity was rejected, or returns `None` for an error that
+/// is not about the identity.
+fn detail_of(error: &Error) -> Option<&'static CStr> {
+    let text = match error {
+        Error::VerificationFailed(reason) => match reason {
+            FailureReason::Mismatch => c"mismatch",
+            FailureReason::NonAscii => c"non-ascii",
+            FailureReason::Whitespace => c"whitespace",
+            FailureReason::HexPrefix => c"prefix",
+            FailureReason::Length(_) => c"length",
+            FailureReason::NotHex => c"not-hex",
+            _ => c"other",
+        },
+        Error::SignatureExpired { .. } => c"expired",
+        Error::IdentityMissing(part) => match part {
+            MissingPart::Identity => c"identity",
+            MissingPart::UserId => c"userId",
+            MissingPart::Signature => c"signature",
+            _ => c"other",
+        },
+        _ => return None,
+    };
+    Some(text)
 }
 
 /// Verification counts of a keyring since it was built, by outcome.
@@ -765,6 +846,37 @@ mod tests {
     fn guard_turns_panic_into_internal_error() {
         let status = run(|| panic!("simulated bug"));
         assert_eq!(status, PEXELIZE_INTERNAL_ERROR);
+    }
+
+    #[test]
+    fn details_match_core_names() {
+        let reasons = [
+            FailureReason::Mismatch,
+            FailureReason::NonAscii,
+            FailureReason::Whitespace,
+            FailureReason::HexPrefix,
+            FailureReason::Length(63),
+            FailureReason::NotHex,
+        ];
+        for reason in reasons {
+            let detail = detail_of(&Error::VerificationFailed(reason));
+            assert_eq!(
+                detail.and_then(|text| text.to_str().ok()),
+                Some(reason.as_str())
+            );
+        }
+        for part in [
+            MissingPart::Identity,
+            MissingPart::UserId,
+            MissingPart::Signature,
+        ] {
+            let detail = detail_of(&Error::IdentityMissing(part));
+            assert_eq!(
+                detail.and_then(|text| text.to_str().ok()),
+                Some(part.as_str())
+            );
+        }
+        assert_eq!(detail_of(&Error::RandomUnavailable), None);
     }
 
     #[test]

@@ -107,6 +107,20 @@ def mac_cases(vector_dir: Path, writer: Writer) -> list[str]:
     return rows
 
 
+def expected_detail(case) -> str:
+    """The detail pexelize_keyring_verify_detail reports for a rejected case.
+
+    The vectors give it for failed signatures; an expired signature reports
+    "expired", and a missing part is named as the Node package names it.
+    """
+    expected = case["expected"]
+    if "detail" in expected:
+        return expected["detail"]
+    if expected["code"] == "IDENTITY_SIGNATURE_EXPIRED":
+        return "expired"
+    return "userId" if case["userId"] == "" else "signature"
+
+
 def keyring_definitions(vector_dir: Path, writer: Writer) -> list[str]:
     """The keyring of the verify vectors, and its verify cases."""
     identity = json.loads((vector_dir / "identity.json").read_text("utf-8"))
@@ -135,16 +149,18 @@ def keyring_definitions(vector_dir: Path, writer: Writer) -> list[str]:
         signature = case["signature"].encode()
         signature_ptr, signature_len = writer.bytes_array(signature)
         expected = case["expected"]
+        detail = "NULL"
         if expected["valid"]:
             status = "PEXELIZE_OK"
             key_id = c_string(expected["keyId"])
         else:
             status = STATUS_BY_CODE[expected["code"]]
             key_id = "NULL"
+            detail = c_string(expected_detail(case))
         rows.append(
             f"{{{c_string(case['name'])}, {user_ptr}, {user_len}, "
             f"(const char *){signature_ptr}, {signature_len}, "
-            f"{unix_seconds(case['now'])}, {status}, {key_id}}}"
+            f"{unix_seconds(case['now'])}, {status}, {key_id}, {detail}}}"
         )
     lines.append("static const struct verify_case VERIFY_CASES[] = {")
     lines.extend(f"    {row}," for row in rows)

@@ -34,11 +34,15 @@ expect "valid signature" 0 '^accepted: .*key "current"' \
     env PEXELIZE_SECURITY_KEY="$key" "$program" "$user" "$signature"
 expect "uppercase signature" 0 '^accepted:' \
     env PEXELIZE_SECURITY_KEY="$key" "$program" "$user" "${signature^^}"
-expect "tampered signature" 1 '^rejected: IDENTITY_VERIFICATION_FAILED' \
+expect "tampered signature" 1 '^rejected: IDENTITY_VERIFICATION_FAILED \(mismatch\)' \
     env PEXELIZE_SECURITY_KEY="$key" "$program" "$user" "$tampered"
 expect "another user" 1 '^rejected: IDENTITY_VERIFICATION_FAILED' \
     env PEXELIZE_SECURITY_KEY="$key" "$program" "user_124" "$signature"
-expect "empty signature" 1 '^rejected: IDENTITY_MISSING' \
+expect "signature with a newline" 1 '^rejected: IDENTITY_VERIFICATION_FAILED \(whitespace\)' \
+    env PEXELIZE_SECURITY_KEY="$key" "$program" "$user" "$signature"$'\n'
+expect "short signature" 1 '^rejected: IDENTITY_VERIFICATION_FAILED \(length\)' \
+    env PEXELIZE_SECURITY_KEY="$key" "$program" "$user" "${signature:0:63}"
+expect "empty signature" 1 '^rejected: IDENTITY_MISSING \(signature\)' \
     env PEXELIZE_SECURITY_KEY="$key" "$program" "$user" ""
 expect "missing key" 2 'PEXELIZE_SECURITY_KEY is missing' \
     env -u PEXELIZE_SECURITY_KEY "$program" "$user" "$signature"

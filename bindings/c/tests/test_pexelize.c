@@ -35,6 +35,7 @@ struct verify_case {
   int64_t now_unix;
   pexelize_status expected;
   const char *expected_key_id;
+  const char *expected_detail;
 };
 
 #include "vectors.h"
@@ -179,7 +180,8 @@ static pexelize_keyring *shared_keyring(void) {
   return ring;
 }
 
-/* Checks the counts of the shared keyring after every verify case ran twice:
+/* Checks the counts of the shared keyring after every verify case ran three
+ * times (plain, with detail, with a NULL matched key id):
  * the outcome counters, and the match count of each key. */
 static void check_verify_stats(const pexelize_keyring *ring) {
   uint64_t expected[6] = {0};
@@ -187,13 +189,13 @@ static void check_verify_stats(const pexelize_keyring *ring) {
   uint64_t previous_matches = 0;
 
   for (size_t i = 0; i < COUNT(VERIFY_CASES); i++) {
-    expected[VERIFY_CASES[i].expected] += 2;
+    expected[VERIFY_CASES[i].expected] += 3;
     if (VERIFY_CASES[i].expected_key_id != NULL &&
         strcmp(VERIFY_CASES[i].expected_key_id, "current") == 0)
-      current_matches += 2;
+      current_matches += 3;
     if (VERIFY_CASES[i].expected_key_id != NULL &&
         strcmp(VERIFY_CASES[i].expected_key_id, "previous") == 0)
-      previous_matches += 2;
+      previous_matches += 3;
   }
 
   pexelize_keyring_stats stats;
@@ -262,6 +264,24 @@ static void test_verify_vectors(void) {
     } else {
       check(key_id == sentinel, vector->name,
             "matched key id untouched on failure");
+    }
+
+    /* The detail variant names the reason of every rejection. */
+    const char *detail = sentinel;
+    key_id = sentinel;
+    status = pexelize_keyring_verify_detail(
+        ring, vector->user_id, vector->user_id_len, vector->signature,
+        vector->signature_len, vector->now_unix, &key_id, &detail);
+    check_status(status, vector->expected, vector->name);
+    if (vector->expected_detail != NULL) {
+      check(detail != sentinel && strcmp(detail, vector->expected_detail) == 0,
+            vector->name, vector->expected_detail);
+      check(key_id == sentinel, vector->name,
+            "detail variant: matched key id untouched on failure");
+    } else {
+      check(detail == sentinel, vector->name, "detail untouched on success");
+      check(key_id != sentinel && strcmp(key_id, vector->expected_key_id) == 0,
+            vector->name, "detail variant: matched key id");
     }
 
     /* NULL matched_key_id is allowed and changes no status. */
@@ -526,6 +546,18 @@ static void test_null_and_empty(void) {
                "keyring_verify: NULL signature, length 0");
   check_status(pexelize_keyring_verify(ring, user, 8, good, 64, 0, NULL),
                PEXELIZE_OK, "keyring_verify: valid");
+  const char *detail = "untouched";
+  check_status(
+      pexelize_keyring_verify_detail(NULL, user, 8, good, 64, 0, NULL, &detail),
+      PEXELIZE_INVALID_ARGUMENT, "verify_detail: NULL ring");
+  check_status(
+      pexelize_keyring_verify_detail(ring, NULL, 8, good, 64, 0, NULL, &detail),
+      PEXELIZE_INVALID_ARGUMENT, "verify_detail: NULL user ID");
+  check(strcmp(detail, "untouched") == 0,
+        "verify_detail: detail untouched on a bad argument", detail);
+  check_status(
+      pexelize_keyring_verify_detail(ring, user, 8, good, 63, 0, NULL, NULL),
+      PEXELIZE_IDENTITY_VERIFICATION_FAILED, "verify_detail: NULL detail");
   pexelize_keyring_free(ring);
   pexelize_keyring_free(NULL);
   check(1, "keyring_free: NULL is a no-op", "returned");
