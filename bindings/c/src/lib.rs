@@ -228,7 +228,7 @@ pub extern "C" fn pexelize_status_code(status: StatusValue) -> *const c_char {
 /// `out` must have room for `PEXELIZE_SIGNATURE_BUFFER_LEN` bytes. The
 /// library cannot check the size of a buffer, so a shorter one is a bug of
 /// the caller. `out` is written only when the call returns `PEXELIZE_OK`.
-/// The user ID is used as raw bytes and may contain NUL bytes; an empty user
+/// The user ID is used as raw bytes and may contain NUL bytes. An empty user
 /// ID is signed too, although verifying it always gives
 /// `PEXELIZE_IDENTITY_MISSING`.
 ///
@@ -564,7 +564,7 @@ pub unsafe extern "C" fn pexelize_keyring_verify(
     }
 }
 
-/// Verifies as `pexelize_keyring_verify` does, and also says why an
+/// Verifies as `pexelize_keyring_verify` does, and also names why an
 /// identity was rejected, for logs and metrics.
 ///
 /// When the call returns `PEXELIZE_IDENTITY_VERIFICATION_FAILED`,
