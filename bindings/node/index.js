@@ -23,6 +23,11 @@ const KEY_TYPES = "a string, Buffer or Uint8Array";
 // handle built elsewhere (keyringFromEnv); callers cannot reach it.
 const FROM_HANDLE = Symbol("pexelize-identity native handle");
 
+// Drops the native keyring, zeroing its keys, once its Keyring is collected.
+const nativeKeyrings = new FinalizationRegistry((handle) =>
+  native.keyringFree(handle),
+);
+
 /**
  * An identity that did not verify, thrown by `keyring.assertValid`. `code` is
  * `IDENTITY_VERIFICATION_FAILED`, `IDENTITY_SIGNATURE_EXPIRED` or
@@ -280,6 +285,7 @@ class Keyring {
     } else {
       this.#handle = Keyring.#build(options);
     }
+    nativeKeyrings.register(this, this.#handle);
     this.#keys = native.keyringKeys(this.#handle);
   }
 
@@ -296,11 +302,16 @@ class Keyring {
       );
     }
     const handle = native.keyringNew(...keyArguments(current, "current"));
-    for (const [key, what] of keyList(previous, "previous")) {
-      native.keyringAddPrevious(handle, what, ...keyArguments(key, what));
-    }
-    for (const [key, what] of keyList(retired, "retired")) {
-      native.keyringAddRetired(handle, what, ...keyArguments(key, what));
+    try {
+      for (const [key, what] of keyList(previous, "previous")) {
+        native.keyringAddPrevious(handle, what, ...keyArguments(key, what));
+      }
+      for (const [key, what] of keyList(retired, "retired")) {
+        native.keyringAddRetired(handle, what, ...keyArguments(key, what));
+      }
+    } catch (error) {
+      native.keyringFree(handle);
+      throw error;
     }
     return handle;
   }

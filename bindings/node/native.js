@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.generateSecurityKey = nativeBinding.generateSecurityKey
 module.exports.keyringAddPrevious = nativeBinding.keyringAddPrevious
 module.exports.keyringAddRetired = nativeBinding.keyringAddRetired
+module.exports.keyringFree = nativeBinding.keyringFree
 module.exports.keyringFromValues = nativeBinding.keyringFromValues
 module.exports.keyringKeys = nativeBinding.keyringKeys
 module.exports.keyringNew = nativeBinding.keyringNew

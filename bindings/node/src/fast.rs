@@ -6,20 +6,20 @@
 //! of a keyring sign. These three functions are the hot path of a server, so
 //! they are registered by hand. Each still catches panics, as
 //! `#[napi(catch_unwind)]` would, and maps core errors through
-//! [`crate::throw`]. They take no `&mut` borrows, so skipping the tracking
-//! cannot let a borrow conflict go unnoticed.
+//! [`crate::throw`]. They borrow no napi-rs objects, so skipping the
+//! tracking cannot let a borrow conflict go unnoticed.
 
-use std::ffi::{CStr, c_void};
+use std::ffi::CStr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 use std::time::SystemTime;
 
-use napi::bindgen_prelude::{External, JsValue, Object, ToNapiValue};
+use napi::bindgen_prelude::{JsValue, Object, ToNapiValue};
 use napi::sys;
 use pexelize_identity::{Error, KeyRole, Keyring};
 
 use crate::convert::{RawValue, hex_to_js, with_bytes};
-use crate::{Failure, key_index, throw_panic, throw_raw};
+use crate::{Failure, key_index, registry, throw_panic, throw_raw};
 
 /// Maximum number of arguments of these functions.
 const MAX_ARGS: usize = 4;
@@ -118,22 +118,18 @@ unsafe fn run(
     }
 }
 
-/// Returns the keyring behind a handle made by `keyringNew` or
-/// `keyringFromValues`.
-fn keyring_of(handle: RawValue) -> Result<&'static Keyring, Error> {
-    let mut data: *mut c_void = ptr::null_mut();
+/// Reads a keyring handle made by `keyringNew` or `keyringFromValues`.
+fn handle_of(handle: RawValue) -> Result<u32, Error> {
+    let mut value = 0u32;
     // SAFETY: `handle` is an argument of the current call.
-    let status = unsafe { sys::napi_get_value_external(handle.env(), handle.raw(), &mut data) };
-    let keyring = if status == sys::Status::napi_ok {
-        // SAFETY: napi-rs checks that `data` is a live `External<Keyring>` it
-        // created before it reads it; any other pointer gives `None`.
-        unsafe { External::<Keyring>::inner_from_raw(data) }
+    let status = unsafe { sys::napi_get_value_uint32(handle.env(), handle.raw(), &mut value) };
+    if status == sys::Status::napi_ok {
+        Ok(value)
     } else {
-        None
-    };
-    keyring.ok_or_else(|| {
-        Error::InvalidArgument("keyring handle is not a keyring made by this package".to_owned())
-    })
+        Err(Error::InvalidArgument(
+            "keyring handle must be the number that keyringNew returned".to_owned(),
+        ))
+    }
 }
 
 fn value_or_napi(result: napi::Result<sys::napi_value>) -> Outcome {
@@ -149,11 +145,12 @@ unsafe extern "C" fn keyring_sign(
     // SAFETY: napi calls this with the environment and info of the call.
     unsafe {
         run(env, info, |[handle, user_id, ..]| {
-            let keyring = match keyring_of(*handle) {
-                Ok(keyring) => keyring,
-                Err(error) => return Outcome::Core(error),
-            };
-            match with_bytes(*user_id, "userId", |bytes| keyring.sign_hex(bytes)) {
+            let signature = handle_of(*handle).and_then(|handle| {
+                registry::with(handle, |keyring| {
+                    with_bytes(*user_id, "userId", |bytes| keyring.sign_hex(bytes))
+                })
+            });
+            match signature.and_then(|inner| inner) {
                 // SAFETY: `env` is the environment of this call.
                 Ok(signature) => value_or_napi(hex_to_js(env, &signature)),
                 Err(error) => Outcome::Core(error),
@@ -197,22 +194,27 @@ unsafe extern "C" fn keyring_verify(
     // SAFETY: napi calls this with the environment and info of the call.
     unsafe {
         run(env, info, |[handle, user_id, signature, now_ms]| {
-            let keyring = match keyring_of(*handle) {
-                Ok(keyring) => keyring,
+            let handle = match handle_of(*handle) {
+                Ok(handle) => handle,
                 Err(error) => return Outcome::Core(error),
             };
-            let now = match clock(keyring, *now_ms) {
-                Ok(now) => now,
-                Err(error) => return Outcome::Core(error),
-            };
-            let outcome = with_bytes(*user_id, "userId", |user_id| {
-                with_bytes(*signature, "signature", |signature| {
-                    keyring
-                        .verify_at(user_id, signature, now)
-                        .map(|verified| key_index(keyring, verified.key_id))
-                })
+            let checked = registry::with(handle, |keyring| {
+                // A bad clock is a configuration error, thrown rather than returned.
+                let now = clock(keyring, *now_ms).map_err(Thrown)?;
+                let outcome = with_bytes(*user_id, "userId", |user_id| {
+                    with_bytes(*signature, "signature", |signature| {
+                        keyring
+                            .verify_at(user_id, signature, now)
+                            .map(|verified| key_index(keyring, verified.key_id))
+                    })
+                });
+                Ok(outcome.and_then(|inner| inner).and_then(|inner| inner))
             });
-            match outcome.and_then(|inner| inner).and_then(|inner| inner) {
+            let outcome = match checked {
+                Ok(Ok(outcome)) => outcome,
+                Ok(Err(Thrown(error))) | Err(error) => return Outcome::Core(error),
+            };
+            match outcome {
                 Ok(index) => {
                     let mut result = ptr::null_mut();
                     // SAFETY: `env` is the environment of this call.
@@ -227,6 +229,9 @@ unsafe extern "C" fn keyring_verify(
         })
     }
 }
+
+/// An error to throw, as opposed to a verification failure to return.
+struct Thrown(Error);
 
 /// Reads the optional clock argument: `undefined`, or epoch milliseconds.
 /// Without an argument, the system clock is read only when a previous key
