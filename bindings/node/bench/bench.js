@@ -15,8 +15,8 @@ const USER_IDS = {
   "10 chars": "user_12345",
   "36 chars": "550e8400-e29b-41d4-a716-446655440000",
 };
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 
 let sink = 0;
 
