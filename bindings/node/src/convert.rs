@@ -20,16 +20,6 @@ const STACK_BUFFER_LEN: usize = 256;
 /// many bytes short of the buffer end, because napi never splits a character.
 const MAX_UTF8_CHAR_LEN: usize = 4;
 
-/// The kind of a JS value, as far as reading bytes from it goes.
-pub enum Kind {
-    /// A string.
-    String,
-    /// A `Uint8Array`, which includes `Buffer`.
-    Bytes,
-    /// Anything else.
-    Other,
-}
-
 /// A JS value of the current call with its environment.
 #[derive(Clone, Copy)]
 pub struct RawValue {
@@ -68,23 +58,6 @@ impl From<&Unknown<'_>> for RawValue {
     }
 }
 
-/// Returns the kind of `raw`; a failing napi call counts as `Other`.
-pub fn kind_of(raw: RawValue) -> Kind {
-    let mut value_type = sys::ValueType::napi_undefined;
-    // SAFETY: `raw.env` and `raw.value` come from the current call's
-    // arguments, and `value_type` is a valid out-pointer.
-    let status = unsafe { sys::napi_typeof(raw.env, raw.value, &mut value_type) };
-    if status != sys::Status::napi_ok {
-        return Kind::Other;
-    }
-    match value_type {
-        sys::ValueType::napi_string => Kind::String,
-        // SAFETY: the slice is dropped at once.
-        sys::ValueType::napi_object if unsafe { uint8_array(raw) }.is_some() => Kind::Bytes,
-        _ => Kind::Other,
-    }
-}
-
 /// Calls `f` with the bytes of `value`: the UTF-8 form of a string, or the
 /// contents of a `Uint8Array`.
 ///
@@ -98,16 +71,9 @@ pub fn with_bytes<R>(
     what: &str,
     f: impl FnOnce(&[u8]) -> R,
 ) -> Result<R, Error> {
-    let raw = value.into();
-    match kind_of(raw) {
-        Kind::String => with_string_bytes(raw, what, f),
-        // SAFETY: `f` runs, and the slice is dropped, before this returns.
-        Kind::Bytes => match unsafe { uint8_array(raw) } {
-            Some(bytes) => Ok(f(bytes)),
-            None => Err(not_bytes(what)),
-        },
-        Kind::Other => Err(not_bytes(what)),
-    }
+    // Reading as a string first saves a napi_typeof call on the common path;
+    // napi reports a non-string without throwing.
+    with_string_bytes(value.into(), what, f)
 }
 
 fn not_bytes(what: &str) -> Error {
@@ -128,6 +94,13 @@ fn with_string_bytes<R>(raw: RawValue, what: &str, f: impl FnOnce(&[u8]) -> R) -
             &mut length,
         )
     };
+    if status == sys::Status::napi_string_expected {
+        // SAFETY: `f` runs, and the slice is dropped, before this returns.
+        return match unsafe { uint8_array(raw) } {
+            Some(bytes) => Ok(f(bytes)),
+            None => Err(not_bytes(what)),
+        };
+    }
     if status != sys::Status::napi_ok {
         return Err(not_bytes(what));
     }
