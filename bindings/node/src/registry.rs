@@ -1,6 +1,6 @@
 //! Keyrings of the current thread, addressed by small integer handles.
 //!
-//! A JS `Keyring` holds the handle as a number. Looking it up here costs a
+//! A JS `Keyring` stores the handle as a number. Looking it up here costs a
 //! few nanoseconds, where checking a napi `External` costs about 25 ns on
 //! every call (napi-rs 3.16 checks each one against a mutex-guarded global
 //! registry). Each JS thread (the main thread and each worker) has its own
