@@ -35,7 +35,7 @@ fn unknown_handle() -> Error {
 /// # Errors
 ///
 /// [`Error::InvalidArgument`] when the table is in use by the caller, which
-/// the binding never does, or holds `u32::MAX` keyrings.
+/// the binding never does, or already contains `u32::MAX` keyrings.
 pub fn insert(keyring: Keyring) -> Result<u32, Error> {
     KEYRINGS.with(|table| {
         let mut table = table.try_borrow_mut().map_err(|_| unknown_handle())?;
