@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -172,3 +173,93 @@ def test_wheel_installs_into_fresh_environment(tmp_path):
         cwd=tmp_path,
     )
     assert str(environment) in result.stdout
+
+
+# Run inside the fresh environment of each other CPython found: the shared
+# signature vectors, lone surrogates, and a verify of each outcome.
+OTHER_PYTHON_CHECK = """
+import json, sys
+from datetime import datetime, timezone
+import pexelize_identity as p
+
+vectors = json.load(open(sys.argv[1], encoding="utf-8"))
+keys = {name: bytes.fromhex(value) for name, value in vectors["keys"].items()}
+for case in vectors["signatures"]:
+    raw = bytes.fromhex(case["userIdHex"])
+    user_id = case.get("userId", raw)
+    assert p.Keyring(keys[case["key"]]).sign(user_id) == case["signature"], case
+for units in vectors["loneSurrogatesUtf16"]:
+    text = "".join(map(chr, units))
+    try:
+        p.Keyring("k").sign(text)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError(units)
+    assert p.Keyring("k").verify(text, "0" * 64).code == "IDENTITY_VERIFICATION_FAILED"
+until = datetime(2026, 6, 1, tzinfo=timezone.utc)
+keyring = p.Keyring("new", previous=[p.SecurityKey("old", accept_until=until)])
+old = p.generate_identity_signature("u", "old")
+assert keyring.verify("u", old, now=datetime(2026, 5, 1, tzinfo=timezone.utc)).key_id == "previous"
+assert keyring.verify("u", old, now=until).code == "IDENTITY_SIGNATURE_EXPIRED"
+assert keyring.verify(None, old).code == "IDENTITY_MISSING"
+print(sys.version_info[:2])
+"""
+
+
+def other_pythons() -> list[str]:
+    """Return one interpreter of each other CPython 3.9-3.13 found on PATH or
+    in a pyenv installation."""
+    pyenv_versions = (
+        Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    )
+    found = []
+    for minor in (9, 10, 11, 12, 13):
+        if minor == sys.version_info[1]:
+            continue
+        candidates = [shutil.which(f"python3.{minor}")]
+        candidates += sorted(
+            str(path) for path in pyenv_versions.glob(f"3.{minor}.*/bin/python3")
+        )
+        for candidate in candidates:
+            if candidate is None:
+                continue
+            # A pyenv shim exists for every installed version but runs only
+            # the ones made available, so each candidate is probed.
+            probe = subprocess.run(
+                [candidate, "-c", "pass"], capture_output=True, check=False
+            )
+            if probe.returncode == 0:
+                found.append(candidate)
+                break
+    return found
+
+
+@pytest.mark.parametrize("python", other_pythons() or [None])
+def test_wheel_on_other_python_versions(python, tmp_path):
+    if python is None:
+        pytest.skip("no other CPython 3.9-3.13 interpreter on PATH")
+    environment = tmp_path / "env"
+    subprocess.run([python, "-m", "venv", str(environment)], check=True)
+    environment_python = environment / "bin" / "python"
+    subprocess.run(
+        [
+            str(environment_python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            str(built_wheel()),
+        ],
+        check=True,
+    )
+    identity_json = HERE.parents[2] / "tests" / "vectors" / "identity.json"
+    result = subprocess.run(
+        [str(environment_python), "-c", OTHER_PYTHON_CHECK, str(identity_json)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
