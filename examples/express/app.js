@@ -19,8 +19,9 @@ const express = require("express");
  */
 function createApp({ keyring, now = () => new Date(), log = console.log }) {
   const app = express();
-  app.use(express.json({ limit: "16kb" }));
+  // First, so that requests that fail in the JSON parser are logged too.
   app.use(logOutcome(log));
+  app.use(express.json({ limit: "16kb" }));
   app.use(authenticate);
 
   app.get("/api/pexelize-token", requireUser, (req, res) => {
@@ -43,7 +44,10 @@ function createApp({ keyring, now = () => new Date(), log = console.log }) {
     const status =
       error.status >= 400 && error.status < 500 ? error.status : 500;
     res.locals.outcome = status === 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
-    res.locals.error = error.message;
+    // A JSON parse error message quotes the body, which may carry a
+    // signature, so a client error logs only the error type.
+    res.locals.error =
+      status === 500 ? error.message : (error.type ?? error.name);
     res.status(status).json({ code: res.locals.outcome });
   });
   return app;

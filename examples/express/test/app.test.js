@@ -133,8 +133,16 @@ test("upload with odd identity types is 401", async () => {
 });
 
 test("malformed JSON is 400", async () => {
-  const response = await upload('{"identity":', "application/json");
+  const signature = "ab".repeat(32);
+  const response = await upload(`{"identity":{"signature":"${signature}"`);
   assert.equal(response.status, 400);
+  assert.deepEqual(await response.json(), { code: "BAD_REQUEST" });
+  const line = lines.at(-1);
+  assert.match(
+    line,
+    /POST \/api\/uploads 400 BAD_REQUEST \(entity.parse.failed\)/,
+  );
+  assert.ok(!line.includes(signature));
 });
 
 test("previous key inside and after its window", async () => {
