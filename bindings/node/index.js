@@ -140,7 +140,9 @@ function securityKeyFromEnvironment() {
       `${ENV_SECURITY_KEY} is set but empty; set it to a value or unset it`,
     );
   }
-  if (value.trim() !== value) {
+  // The Unicode White_Space property is what the Rust core trims for
+  // keyringFromEnv; String.prototype.trim would also strip U+FEFF.
+  if (/^\p{White_Space}|\p{White_Space}$/u.test(value)) {
     throw invalidArgument(
       `${ENV_SECURITY_KEY} has leading or trailing whitespace; ` +
         "remove it (a secrets file often ends in a newline)",

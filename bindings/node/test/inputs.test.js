@@ -319,3 +319,27 @@ test("env default key", () => {
     else process.env.PEXELIZE_SECURITY_KEY = saved;
   }
 });
+
+test("env key checks match keyringFromEnv", () => {
+  const { keyringFromEnv } = require("..");
+  const saved = process.env.PEXELIZE_SECURITY_KEY;
+  const outcome = (call) => {
+    try {
+      call();
+      return "accepted";
+    } catch (error) {
+      return error.code;
+    }
+  };
+  try {
+    for (const value of ["k\n", " k", "k\u0085", "\ufeffk", "k\u3000", "k"]) {
+      process.env.PEXELIZE_SECURITY_KEY = value;
+      const oneShot = outcome(() => generateIdentitySignature("u"));
+      const keyring = outcome(() => keyringFromEnv());
+      assert.equal(oneShot, keyring, JSON.stringify(value));
+    }
+  } finally {
+    if (saved === undefined) delete process.env.PEXELIZE_SECURITY_KEY;
+    else process.env.PEXELIZE_SECURITY_KEY = saved;
+  }
+});
