@@ -25,6 +25,8 @@ use crate::{Failure, key_index, registry, throw_panic, throw_raw};
 const MAX_ARGS: usize = 4;
 
 /// Registers the functions on the module's exports.
+// NOTE: napi-rs generates declarations only for `#[napi]` items, so these three
+// functions are missing from native.d.ts; index.d.ts declares the public API.
 pub fn register(exports: &Object<'_>) -> napi::Result<()> {
     let functions: [(&CStr, sys::napi_callback); 3] = [
         (c"keyringSign", Some(keyring_sign)),
