@@ -10,7 +10,9 @@
  * - Inputs are a pointer and a length. A NULL pointer with length 0 is an
  *   empty input; a NULL pointer with any other length gives
  *   PEXELIZE_INVALID_ARGUMENT. Key ids are NUL-terminated UTF-8 strings.
- * - Output pointers are written only when the call returns PEXELIZE_OK.
+ * - Output pointers are written only when the call returns PEXELIZE_OK;
+ *   the one exception is the detail of pexelize_keyring_verify_detail,
+ *   which is written when an identity is rejected.
  * - An output buffer for a signature or a key must have room for
  *   PEXELIZE_SIGNATURE_BUFFER_LEN bytes. The library cannot check the size
  *   of a buffer, so a shorter one is the caller's bug, as with memcpy.

@@ -4,7 +4,8 @@
 //! maps its [`Error`] to a [`pexelize_status`] through [`status_of`]. No panic
 //! crosses the boundary: each export runs inside [`catch_unwind`] and returns
 //! `PEXELIZE_INTERNAL_ERROR` (or a fixed string) when the body panics. Output
-//! pointers are written only when the call succeeds.
+//! pointers are written only when the call succeeds, except the rejection
+//! detail of `pexelize_keyring_verify_detail`.
 //!
 //! The header `include/pexelize_identity.h` is generated from this file by
 //! cbindgen, so the doc comments of the exports are the C documentation.
@@ -57,7 +58,7 @@ use pexelize_status::{
 };
 
 /// A status as C passes it in. The header shows it as `pexelize_status`,
-/// but a C caller may pass any number, and a Rust enum holding a number
+/// but a C caller may pass any number, and a Rust enum containing a number
 /// outside its variants is undefined behaviour, so the value arrives as an
 /// integer of the same size.
 pub type StatusValue = c_uint;
