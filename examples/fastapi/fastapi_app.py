@@ -1,22 +1,28 @@
 """A FastAPI app that issues Pexelize identity tokens and protects a route.
 
-``GET /api/pexelize-token`` returns ``{"userId": ..., "signature": ...}`` for
-the signed-in user, which the page hands to the Pexelize editor. Routes that
-depend on ``verified_identity`` accept a request only when its JSON body
-carries a valid identity in ``userId`` and ``signature``, and respond with 401
-and ``{"code": ...}`` otherwise.
+It mirrors the Express example:
 
-Run it with ``PEXELIZE_SECURITY_KEY=... uvicorn --factory fastapi_app:create_app``.
+- ``GET /api/pexelize-token`` returns ``{"userId": ..., "signature": ...}``
+  for the signed-in user, which the page hands to the Pexelize editor.
+- ``POST /api/uploads`` depends on ``verified_identity``: it requires a JSON
+  body ``{"identity": {"userId": ..., "signature": ...}}``. Otherwise
+  ``Keyring.assert_valid`` raises an ``IdentityError``, and the app's
+  exception handler responds with 401 and ``{"code": ...}``.
+
+Each request logs one line with its outcome code, never the key or the
+signature. It needs Python 3.10 or newer. Run it with
+``PEXELIZE_SECURITY_KEY=... uvicorn --factory fastapi_app:create_app``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pexelize_identity import IdentityError, Keyring, keyring_from_env
 
@@ -61,13 +67,14 @@ async def verified_identity(
         body = json.loads(await request.body())
     except ValueError:
         body = None
-    if not isinstance(body, dict):
-        body = {}
+    identity = body.get("identity") if isinstance(body, dict) else None
+    if not isinstance(identity, dict):
+        identity = {}
     # The values may be of any JSON type; the keyring turns a wrong type
     # into a failed or missing identity instead of a TypeError.
-    user_id = body.get("userId")
-    key_id = keyring.assert_valid(user_id, body.get("signature"))
-    logger.info("identity accepted: path=%s key_id=%s", request.url.path, key_id)
+    user_id = identity.get("userId")
+    key_id = keyring.assert_valid(user_id, identity.get("signature"))
+    request.state.outcome = f"IDENTITY_VALID key={key_id}"
     return Identity(user_id=user_id, key_id=key_id)
 
 
@@ -76,33 +83,44 @@ def create_app(keyring: Keyring | None = None) -> FastAPI:
     app = FastAPI()
     app.state.keyring = keyring if keyring is not None else keyring_from_env()
 
+    @app.middleware("http")
+    async def log_outcome(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        outcome = getattr(request.state, "outcome", "OK")
+        logger.info(
+            "%s %s %d %s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            outcome,
+        )
+        return response
+
     @app.exception_handler(IdentityError)
     async def identity_rejected(request: Request, error: IdentityError) -> JSONResponse:
-        logger.warning(
-            "identity rejected: path=%s code=%s detail=%s",
-            request.url.path,
-            error.code,
-            error.detail,
-        )
+        request.state.outcome = error.code
         return JSONResponse({"code": error.code}, status_code=401)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, error: NotSignedIn) -> JSONResponse:
-        logger.warning("token request rejected: no signed-in user")
-        return JSONResponse({"error": "sign in first"}, status_code=401)
+        request.state.outcome = "UNAUTHENTICATED"
+        return JSONResponse({"code": "UNAUTHENTICATED"}, status_code=401)
 
     @app.get("/api/pexelize-token")
     def pexelize_token(
+        request: Request,
         user_id: Annotated[str, Depends(signed_in_user)],
         keyring: Annotated[Keyring, Depends(get_keyring)],
     ) -> dict[str, str]:
-        logger.info("token issued")
+        request.state.outcome = "TOKEN_ISSUED"
         return {"userId": user_id, "signature": keyring.sign(user_id)}
 
-    @app.post("/api/uploads")
+    @app.post("/api/uploads", status_code=201)
     def upload(
         identity: Annotated[Identity, Depends(verified_identity)],
     ) -> dict[str, Any]:
-        return {"userId": identity.user_id, "keyId": identity.key_id, "stored": True}
+        return {"uploaded": True, "userId": identity.user_id, "keyId": identity.key_id}
 
     return app

@@ -1,12 +1,16 @@
 """A Flask app that issues Pexelize identity tokens and protects a route.
 
-``GET /api/pexelize-token`` returns ``{"userId": ..., "signature": ...}`` for
-the signed-in user, which the page hands to the Pexelize editor. Routes
-decorated with ``@require_identity`` accept a request only when its JSON body
-carries a valid identity in ``userId`` and ``signature``, and respond with 401
-and ``{"code": ...}`` otherwise.
+It mirrors the Express example:
 
-Run it with ``PEXELIZE_SECURITY_KEY=... python flask_app.py``.
+- ``GET /api/pexelize-token`` returns ``{"userId": ..., "signature": ...}``
+  for the signed-in user, which the page hands to the Pexelize editor.
+- ``POST /api/uploads`` is decorated with ``@require_identity``: it requires
+  a JSON body ``{"identity": {"userId": ..., "signature": ...}}`` and responds
+  with 401 and ``{"code": ...}`` when the identity is missing, failed or
+  expired.
+
+Each request logs one line with its outcome code, never the key or the
+signature. Run it with ``PEXELIZE_SECURITY_KEY=... python flask_app.py``.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def signed_in_user() -> str | None:
 
 
 def require_identity(view: View) -> View:
-    """Reject the request with 401 unless it carries a valid identity.
+    """Reject the request with 401 unless its body carries a valid identity.
 
     On success ``g.identity_user_id`` and ``g.identity_key_id`` are set.
     """
@@ -46,24 +50,19 @@ def require_identity(view: View) -> View:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         keyring: Keyring = current_app.extensions[EXTENSION_KEY]
         body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            body = {}
+        identity = body.get("identity") if isinstance(body, dict) else None
+        if not isinstance(identity, dict):
+            identity = {}
         # The values may be of any JSON type; verify turns a wrong type into
         # a failed or missing result instead of raising.
-        user_id = body.get("userId")
-        signature = body.get("signature")
-        result = keyring.verify(user_id, signature)
+        user_id = identity.get("userId")
+        result = keyring.verify(user_id, identity.get("signature"))
         if not result:
-            logger.warning(
-                "identity rejected: path=%s code=%s detail=%s",
-                request.path,
-                result.code,
-                result.detail,
-            )
+            g.outcome = result.code
             response = jsonify(code=result.code)
             response.status_code = 401
             return response
-        logger.info("identity accepted: path=%s key_id=%s", request.path, result.key_id)
+        g.outcome = f"IDENTITY_VALID key={result.key_id}"
         g.identity_user_id = user_id
         g.identity_key_id = result.key_id
         return view(*args, **kwargs)
@@ -78,20 +77,33 @@ def create_app(keyring: Keyring | None = None) -> Flask:
         keyring if keyring is not None else keyring_from_env()
     )
 
+    @app.after_request
+    def log_outcome(response: Response) -> Response:
+        outcome = g.get("outcome", "OK")
+        logger.info(
+            "%s %s %d %s", request.method, request.path, response.status_code, outcome
+        )
+        return response
+
     @app.get("/api/pexelize-token")
     def pexelize_token() -> tuple[Response, int]:
         user_id = signed_in_user()
         if user_id is None:
-            logger.warning("token request rejected: no signed-in user")
-            return jsonify(error="sign in first"), 401
+            g.outcome = "UNAUTHENTICATED"
+            return jsonify(code="UNAUTHENTICATED"), 401
         keyring: Keyring = current_app.extensions[EXTENSION_KEY]
-        logger.info("token issued")
+        g.outcome = "TOKEN_ISSUED"
         return jsonify(userId=user_id, signature=keyring.sign(user_id)), 200
 
     @app.post("/api/uploads")
     @require_identity
-    def upload() -> Response:
-        return jsonify(userId=g.identity_user_id, keyId=g.identity_key_id, stored=True)
+    def upload() -> tuple[Response, int]:
+        body = {
+            "uploaded": True,
+            "userId": g.identity_user_id,
+            "keyId": g.identity_key_id,
+        }
+        return jsonify(body), 201
 
     return app
 

@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 KEY = "flask-example-key"
 OLD_KEY = "flask-example-old-key"
 RETIRED_KEY = "flask-example-retired-key"
+LOGGER = "pexelize_identity.example.flask"
 
 
 def sign(key: str, user_id: str) -> str:
@@ -50,35 +51,43 @@ def test_token_for_signed_in_user(base_url):
         f"{base_url}/api/pexelize-token", headers={"X-User-Id": "user_123"}
     )
     assert response.status_code == 200
-    body = response.json()
-    assert body == {"userId": "user_123", "signature": sign(KEY, "user_123")}
+    assert response.json() == {"userId": "user_123", "signature": sign(KEY, "user_123")}
 
 
 def test_token_needs_signed_in_user(base_url):
     response = httpx.get(f"{base_url}/api/pexelize-token")
     assert response.status_code == 401
+    assert response.json() == {"code": "UNAUTHENTICATED"}
 
 
 def test_upload_with_token(base_url):
     token = httpx.get(
         f"{base_url}/api/pexelize-token", headers={"X-User-Id": "user_9"}
     ).json()
-    response = upload(base_url, token)
-    assert response.status_code == 200
-    assert response.json() == {"userId": "user_9", "keyId": "current", "stored": True}
+    response = upload(base_url, {"identity": token})
+    assert response.status_code == 201
+    assert response.json() == {"uploaded": True, "userId": "user_9", "keyId": "current"}
 
 
 def test_upload_with_unicode_and_integer_ids(base_url):
     for user_id, text in [("ünï 用户", "ünï 用户"), (12345, "12345")]:
-        response = upload(base_url, {"userId": user_id, "signature": sign(KEY, text)})
-        assert response.status_code == 200
+        response = upload(
+            base_url, {"identity": {"userId": user_id, "signature": sign(KEY, text)}}
+        )
+        assert response.status_code == 201
         assert response.json()["userId"] == user_id
 
 
 def test_upload_with_previous_key(base_url):
-    response = upload(base_url, {"userId": "u1", "signature": sign(OLD_KEY, "u1")})
-    assert response.status_code == 200
+    response = upload(
+        base_url, {"identity": {"userId": "u1", "signature": sign(OLD_KEY, "u1")}}
+    )
+    assert response.status_code == 201
     assert response.json()["keyId"] == "previous"
+
+
+def identity(user_id: object, signature: object) -> dict[str, object]:
+    return {"identity": {"userId": user_id, "signature": signature}}
 
 
 @pytest.mark.parametrize(
@@ -87,34 +96,18 @@ def test_upload_with_previous_key(base_url):
         (None, "IDENTITY_MISSING"),
         ([], "IDENTITY_MISSING"),
         ({}, "IDENTITY_MISSING"),
-        ({"userId": "u1"}, "IDENTITY_MISSING"),
-        ({"signature": sign(KEY, "u1")}, "IDENTITY_MISSING"),
-        ({"userId": "", "signature": sign(KEY, "")}, "IDENTITY_MISSING"),
-        (
-            {"userId": "u2", "signature": sign(KEY, "u1")},
-            "IDENTITY_VERIFICATION_FAILED",
-        ),
-        (
-            {"userId": "u1", "signature": "0x" + sign(KEY, "u1")},
-            "IDENTITY_VERIFICATION_FAILED",
-        ),
-        (
-            {"userId": ["u1"], "signature": sign(KEY, "u1")},
-            "IDENTITY_VERIFICATION_FAILED",
-        ),
-        (
-            {"userId": 1.5, "signature": sign(KEY, "1.5")},
-            "IDENTITY_VERIFICATION_FAILED",
-        ),
-        (
-            {"userId": True, "signature": sign(KEY, "True")},
-            "IDENTITY_VERIFICATION_FAILED",
-        ),
-        ({"userId": "u1", "signature": {"hex": "00"}}, "IDENTITY_VERIFICATION_FAILED"),
-        (
-            {"userId": "u1", "signature": sign(RETIRED_KEY, "u1")},
-            "IDENTITY_SIGNATURE_EXPIRED",
-        ),
+        ({"identity": None}, "IDENTITY_MISSING"),
+        ({"identity": "u1"}, "IDENTITY_MISSING"),
+        ({"identity": {"userId": "u1"}}, "IDENTITY_MISSING"),
+        ({"identity": {"signature": sign(KEY, "u1")}}, "IDENTITY_MISSING"),
+        (identity("", sign(KEY, "")), "IDENTITY_MISSING"),
+        (identity("u2", sign(KEY, "u1")), "IDENTITY_VERIFICATION_FAILED"),
+        (identity("u1", "0x" + sign(KEY, "u1")), "IDENTITY_VERIFICATION_FAILED"),
+        (identity(["u1"], sign(KEY, "u1")), "IDENTITY_VERIFICATION_FAILED"),
+        (identity(1.5, sign(KEY, "1.5")), "IDENTITY_VERIFICATION_FAILED"),
+        (identity(True, sign(KEY, "True")), "IDENTITY_VERIFICATION_FAILED"),
+        (identity("u1", {"hex": "00"}), "IDENTITY_VERIFICATION_FAILED"),
+        (identity("u1", sign(RETIRED_KEY, "u1")), "IDENTITY_SIGNATURE_EXPIRED"),
     ],
 )
 def test_upload_rejected(base_url, body, code):
@@ -123,15 +116,30 @@ def test_upload_rejected(base_url, body, code):
     assert response.json() == {"code": code}
 
 
-def test_logs_code_but_no_secret(base_url, caplog):
-    signature = sign(RETIRED_KEY, "u1")
-    with caplog.at_level(logging.INFO, logger="pexelize_identity.example.flask"):
-        upload(base_url, {"userId": "u1", "signature": signature})
-        upload(base_url, {"userId": "u1", "signature": sign(KEY, "u1")})
-    lines = [record.getMessage() for record in caplog.records]
-    assert any("IDENTITY_SIGNATURE_EXPIRED" in line for line in lines), lines
-    assert any("key_id=current" in line for line in lines), lines
+def test_upload_with_malformed_json(base_url):
+    response = httpx.post(
+        f"{base_url}/api/uploads",
+        content=b'{"identity": ',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 401
+    assert response.json() == {"code": "IDENTITY_MISSING"}
+
+
+def test_one_log_line_per_request(base_url, caplog):
+    expired = sign(RETIRED_KEY, "u1")
+    valid = sign(KEY, "u1")
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        upload(base_url, identity("u1", expired))
+        upload(base_url, identity("u1", valid))
+        httpx.get(f"{base_url}/api/pexelize-token", headers={"X-User-Id": "u1"})
+    lines = [record.getMessage() for record in caplog.records if record.name == LOGGER]
+    assert lines == [
+        "POST /api/uploads 401 IDENTITY_SIGNATURE_EXPIRED",
+        "POST /api/uploads 201 IDENTITY_VALID key=current",
+        "GET /api/pexelize-token 200 TOKEN_ISSUED",
+    ]
     for line in lines:
-        assert signature not in line
-        assert sign(KEY, "u1") not in line
+        assert expired not in line
+        assert valid not in line
         assert KEY not in line
