@@ -23,15 +23,15 @@ C_VALGRIND := valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect,possible --quiet
 
 .PHONY: deps-c lint-c build-c install install-c-test-prefix test-c \
-	test-c-header test-c-unit test-c-valgrind test-c-sanitize \
-	test-c-threads build-c-example test-c-example bench-c \
+	test-c-header test-c-unit test-c-cxx test-c-valgrind \
+	test-c-sanitize test-c-threads build-c-example test-c-example bench-c \
 	demo-prerequisites-c
 
 # CI starts on a fresh machine as root, so missing Debian packages are
 # installed here; nothing happens when they are present.
 deps-c:
 	@missing=""; \
-	for package in libssl-dev valgrind pkg-config clang-format; do \
+	for package in libssl-dev valgrind pkg-config clang-format g++; do \
 		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -45,7 +45,7 @@ deps-c:
 # cbindgen's layout.
 C_FORMATTED := bindings/c/tests/test_pexelize.c bindings/c/tests/test_threads.c \
 	bindings/c/bench/bench.c examples/c/verify_identity.c \
-	bindings/c/tests/hostile_input.c
+	bindings/c/tests/hostile_input.c bindings/c/tests/header_cxx.cpp
 
 lint-c: deps-c
 	clang-format --dry-run --Werror $(C_FORMATTED)
@@ -90,6 +90,13 @@ test-c-unit: deps-c install-c-test-prefix $(C_TEST_SOURCES)
 		-o $(C_BUILD)/test_pexelize
 	LD_LIBRARY_PATH=$(C_TEST_PREFIX)/lib $(C_BUILD)/test_pexelize
 
+# C++ programs include the same header, inside its extern "C" block.
+test-c-cxx: deps-c install-c-test-prefix
+	$(CXX) -std=c++17 -Wall -Wextra -Werror bindings/c/tests/header_cxx.cpp \
+		$$($(C_TEST_PKG_CONFIG) --cflags --libs pexelize-identity) \
+		-o $(C_BUILD)/header_cxx
+	LD_LIBRARY_PATH=$(C_TEST_PREFIX)/lib $(C_BUILD)/header_cxx
+
 test-c-valgrind: test-c-unit
 	LD_LIBRARY_PATH=$(C_TEST_PREFIX)/lib $(C_VALGRIND) $(C_BUILD)/test_pexelize
 
@@ -133,7 +140,7 @@ test-c-hostile: deps-c install-c-test-prefix
 		-o $(C_BUILD)/hostile_input
 	LD_LIBRARY_PATH=$(C_TEST_PREFIX)/lib $(C_BUILD)/hostile_input
 
-test-c: lint-c test-c-header test-c-unit test-c-valgrind test-c-sanitize \
+test-c: lint-c test-c-header test-c-unit test-c-cxx test-c-valgrind test-c-sanitize \
 	test-c-threads test-c-example test-c-hostile
 
 demo-prerequisites-c: build-c-example
