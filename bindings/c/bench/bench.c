@@ -180,7 +180,7 @@ static int compare_doubles(const void *a, const void *b) {
 }
 
 /* One measured operation: its label, its loop and how many iterations make
- * a batch of roughly 10 ms on a 2026 x86-64 server core. */
+ * a batch of roughly 10 ms on the machine described in docs/benchmarks.md. */
 struct benchmark {
   const char *name;
   void (*op)(long);
