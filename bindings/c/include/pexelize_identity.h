@@ -161,8 +161,9 @@ enum pexelize_status pexelize_generate_identity_signature(const uint8_t *key,
 /**
  * Verifies that `signature` is the HMAC-SHA256 of `user_id` under `key`.
  *
- * `signature` is `signature_len` bytes of text, with or without a NUL after
- * them: 64 hex characters in lowercase or uppercase. Anything else
+ * Exactly `signature_len` bytes of `signature` are read, so it need not be
+ * NUL-terminated. They must be 64 hex characters in lowercase or uppercase,
+ * and a NUL counted in `signature_len` makes them invalid. Anything else
  * (whitespace, a `0x` prefix, 63 or 65 characters, non-ASCII bytes) fails.
  * The comparison runs in constant time.
  *
