@@ -6,7 +6,7 @@
 use std::ffi::c_char;
 use std::time::{Duration, SystemTime};
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyUnicodeEncodeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -99,32 +99,33 @@ unsafe extern "C" {
     ) -> *const c_char;
 }
 
-/// Returns the UTF-8 bytes of a `str`, or `None` when it contains a lone
-/// surrogate (the pending `UnicodeEncodeError` is cleared).
-fn str_utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<&'a [u8]> {
+/// Returns the UTF-8 bytes of a `str`. A lone surrogate, which UTF-8 cannot
+/// encode, gives [`Rejected::LoneSurrogate`], and its `UnicodeEncodeError` is
+/// dropped because that exception holds the whole text, which may be a key.
+fn str_utf8<'a>(text: &'a Bound<'_, PyString>) -> Result<&'a [u8], Rejected> {
     let mut size: ffi::Py_ssize_t = 0;
     // SAFETY: `text` is a live str object, and the attached `Bound` proves
     // this thread holds the GIL. The returned buffer is owned by the str
     // and lives as long as it does, which outlives the borrow of `text`.
     let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &raw mut size) };
     if data.is_null() {
-        // The only failure of a str argument is a surrogate that UTF-8
-        // cannot encode; the error is replaced by our own.
-        drop(PyErr::take(text.py()));
-        return None;
+        let py = text.py();
+        let error = PyErr::fetch(py);
+        if error.is_instance_of::<PyUnicodeEncodeError>(py) {
+            return Err(Rejected::LoneSurrogate);
+        }
+        return Err(Rejected::Raised(error));
     }
     let len = usize::try_from(size).unwrap_or_default();
     // SAFETY: CPython guarantees `data` points to `size` initialised bytes.
-    Some(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) })
+    Ok(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) })
 }
 
 /// Reads a user ID: str (UTF-8), bytes, bytearray, memoryview or an int that
 /// is not a bool (its base-10 text).
 pub fn user_id_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Result<Bytes<'a>, Rejected> {
     if let Ok(text) = value.cast::<PyString>() {
-        return str_utf8(text)
-            .map(Bytes::Borrowed)
-            .ok_or(Rejected::LoneSurrogate);
+        return str_utf8(text).map(Bytes::Borrowed);
     }
     if let Ok(bytes) = value.cast::<PyBytes>() {
         return Ok(Bytes::Borrowed(bytes.as_bytes()));
@@ -139,9 +140,7 @@ pub fn user_id_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Result<Bytes<'a>, Rejec
 /// text. An int is not a signature.
 pub fn signature_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Result<Bytes<'a>, Rejected> {
     if let Ok(text) = value.cast::<PyString>() {
-        return str_utf8(text)
-            .map(Bytes::Borrowed)
-            .ok_or(Rejected::LoneSurrogate);
+        return str_utf8(text).map(Bytes::Borrowed);
     }
     if let Ok(bytes) = value.cast::<PyBytes>() {
         return Ok(Bytes::Borrowed(bytes.as_bytes()));
@@ -152,12 +151,15 @@ pub fn signature_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Result<Bytes<'a>, Rej
 /// Reads a security key: str (UTF-8), bytes, bytearray or memoryview.
 pub fn key_bytes<'a>(value: &'a Bound<'_, PyAny>, argument: &str) -> PyResult<Bytes<'a>> {
     if let Ok(text) = value.cast::<PyString>() {
-        return str_utf8(text).map(Bytes::Borrowed).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "{argument} contains a lone surrogate, so it is not valid Unicode text; \
-                 pass the key as well-formed text or bytes"
-            ))
-        });
+        return str_utf8(text)
+            .map(Bytes::Borrowed)
+            .map_err(|rejected| match rejected {
+                Rejected::Raised(error) => error,
+                _ => PyValueError::new_err(format!(
+                    "{argument} contains a lone surrogate, so it is not valid Unicode text; \
+                     pass the key as well-formed text or bytes"
+                )),
+            });
     }
     if let Ok(bytes) = value.cast::<PyBytes>() {
         return Ok(Bytes::Borrowed(bytes.as_bytes()));
@@ -190,7 +192,7 @@ fn integer_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Result<Bytes<'a>, Rejected>
         .call1((value,))
         .map_err(Rejected::Raised)?;
     let text = plain.str().map_err(Rejected::Raised)?;
-    let bytes = str_utf8(&text).ok_or(Rejected::LoneSurrogate)?;
+    let bytes = str_utf8(&text)?;
     Ok(Bytes::Owned(bytes.to_vec()))
 }
 

@@ -237,8 +237,14 @@ def test_key_of_wrong_type(key):
 
 
 def test_key_with_lone_surrogate():
-    with pytest.raises(ValueError, match="lone surrogate"):
-        Keyring("key\udc00")
+    secret = "SECRET-key\udc00"
+    with pytest.raises(ValueError, match="lone surrogate") as error:
+        Keyring(secret)
+    # The UnicodeEncodeError of the encoder holds the whole key text, so it
+    # must not be chained to the error that reaches the caller.
+    assert error.value.__context__ is None
+    assert error.value.__cause__ is None
+    assert "SECRET" not in "".join(traceback.format_exception(error.value))
 
 
 def test_previous_and_retired_forms():
