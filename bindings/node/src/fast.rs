@@ -109,12 +109,14 @@ unsafe fn run(
     match outcome {
         Ok(Outcome::Value(value)) => value,
         Ok(Outcome::Core(error)) => {
-            throw_raw(env, &error);
+            // SAFETY: `env` is the environment of this call.
+            unsafe { throw_raw(env, &error) };
             ptr::null_mut()
         }
         Ok(Outcome::Napi) => ptr::null_mut(),
         Err(_) => {
-            throw_panic(env);
+            // SAFETY: `env` is the environment of this call.
+            unsafe { throw_panic(env) };
             ptr::null_mut()
         }
     }

@@ -29,16 +29,20 @@ fn code_and_message(error: &Error) -> (&'static str, String) {
 /// `Error` otherwise, with `.code` set. Returns the napi error that marks the
 /// exception as pending for napi-rs.
 fn throw(env: &Env, error: &Error) -> NapiError {
-    throw_raw(env.raw(), error);
+    // SAFETY: `env` wraps the environment of the current call.
+    unsafe { throw_raw(env.raw(), error) };
     NapiError::from_status(Status::PendingException)
 }
 
-/// Throws a core error into JS; see [`throw`]. `env` must be the environment
-/// of the current call.
-pub(crate) fn throw_raw(env: sys::napi_env, error: &Error) {
+/// Throws a core error into JS; see [`throw`].
+///
+/// # Safety
+///
+/// `env` must be the environment of the current napi call.
+pub(crate) unsafe fn throw_raw(env: sys::napi_env, error: &Error) {
     let (code, message) = code_and_message(error);
     let js_error = NapiError::new(code, message);
-    // SAFETY: the callers pass the environment of the current call.
+    // SAFETY: the caller passes the environment of the current call.
     unsafe {
         match error.code() {
             Code::InvalidArgument => JsTypeError::from(js_error).throw_into(env),
@@ -49,12 +53,16 @@ pub(crate) fn throw_raw(env: sys::napi_env, error: &Error) {
 
 /// Throws the error for a panic caught at the boundary, so that a bug shows
 /// as a JS exception rather than an aborted process.
-pub(crate) fn throw_panic(env: sys::napi_env) {
+///
+/// # Safety
+///
+/// `env` must be the environment of the current napi call.
+pub(crate) unsafe fn throw_panic(env: sys::napi_env) {
     let js_error = NapiError::new(
         Code::Internal.as_str(),
         "pexelize-identity panicked; please report this with the call that caused it",
     );
-    // SAFETY: the callers pass the environment of the current call.
+    // SAFETY: the caller passes the environment of the current call.
     unsafe { JsError::from(js_error).throw_into(env) }
 }
 
