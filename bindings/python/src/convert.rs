@@ -101,7 +101,7 @@ unsafe extern "C" {
 
 /// Returns the UTF-8 bytes of a `str`. A lone surrogate, which UTF-8 cannot
 /// encode, gives [`Rejected::LoneSurrogate`], and its `UnicodeEncodeError` is
-/// dropped because that exception holds the whole text, which may be a key.
+/// dropped because that exception contains the whole text, which may be a key.
 fn str_utf8<'a>(text: &'a Bound<'_, PyString>) -> Result<&'a [u8], Rejected> {
     let mut size: ffi::Py_ssize_t = 0;
     // SAFETY: `text` is a live str object, and the attached `Bound` proves

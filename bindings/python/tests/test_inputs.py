@@ -240,7 +240,7 @@ def test_key_with_lone_surrogate():
     secret = "SECRET-key\udc00"
     with pytest.raises(ValueError, match="lone surrogate") as error:
         Keyring(secret)
-    # The UnicodeEncodeError of the encoder holds the whole key text, so it
+    # The UnicodeEncodeError of the encoder contains the whole key text, so it
     # must not be chained to the error that reaches the caller.
     assert error.value.__context__ is None
     assert error.value.__cause__ is None
