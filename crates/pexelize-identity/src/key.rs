@@ -40,7 +40,7 @@ impl SecurityKey {
     pub fn new(secret: &[u8]) -> Result<Self, Error> {
         if secret.is_empty() {
             return Err(Error::invalid_argument(
-                "security key must not be empty; pass the key from your dashboard or generate_security_key()",
+                "security key must not be empty; pass the security key from your dashboard",
             ));
         }
         let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
