@@ -10,8 +10,9 @@ include mk/node.mk
 include mk/python.mk
 include mk/c.mk
 include mk/ct.mk
+include mk/docs.mk
 
-test: test-rust test-node test-python test-c test-ct
+test: test-rust test-node test-python test-c test-ct test-readme
 
 demo: demo-prerequisites
 	bash scripts/demo.sh
