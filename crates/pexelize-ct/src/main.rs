@@ -5,18 +5,20 @@ use std::process::ExitCode;
 
 use pexelize_ct::{Report, Rng, Scenario, T_THRESHOLD, Target, measure};
 
-const USAGE: &str = "usage: pexelize-ct [--per-class N] [--scenario prefix31|valid-invalid|all] [--target core|leaky|all]
+const USAGE: &str = "usage: pexelize-ct [--per-class N] [--scenario prefix31|valid-invalid|key-index|all] [--target core|leaky|all]
 
 Times Keyring::verify_at (target core) and a planted early-exit comparison
 (target leaky) on two classes of signatures and runs Welch's t-test.
   --per-class N   measurements per class (default 1000000)
   --scenario      prefix31: a signature right in its first 31 bytes against
                   random ones; valid-invalid: the valid signature against
-                  random ones (default all)
+                  random ones; key-index: a signature by the first of two
+                  previous keys against one by the second (default all)
   --target        which code to time (default all)
-Exit status 0 when core/prefix31 has |t| < 4.5 and every leaky test has
-|t| >= 4.5, 1 otherwise, 2 on a usage error. core/valid-invalid is reported
-only: the core branches on the (public) result after the comparison.";
+Exit status 0 when core/prefix31 and core/key-index have |t| < 4.5 and
+every leaky test has |t| >= 4.5, 1 otherwise, 2 on a usage error.
+core/valid-invalid is reported only, because the core branches on the
+(public) result after the comparison.";
 
 struct Options {
     per_class: u64,
@@ -27,7 +29,11 @@ struct Options {
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         per_class: 1_000_000,
-        scenarios: vec![Scenario::Prefix31, Scenario::ValidInvalid],
+        scenarios: vec![
+            Scenario::Prefix31,
+            Scenario::ValidInvalid,
+            Scenario::KeyIndex,
+        ],
         targets: vec![Target::Core, Target::Leaky],
     };
     let mut arguments = std::env::args().skip(1);
@@ -48,6 +54,7 @@ fn parse_options() -> Result<Options, String> {
                 options.scenarios = match value.as_str() {
                     "prefix31" => vec![Scenario::Prefix31],
                     "valid-invalid" => vec![Scenario::ValidInvalid],
+                    "key-index" => vec![Scenario::KeyIndex],
                     "all" => options.scenarios,
                     _ => return Err(format!("unknown scenario {value:?}")),
                 };
@@ -118,6 +125,9 @@ fn main() -> ExitCode {
                 (Target::Leaky, _, true) => (true, "leak flagged, as expected"),
                 (Target::Leaky, _, false) => (false, "FAILED: the planted leak was not flagged"),
                 (Target::Core, _, false) => (true, "no timing difference found"),
+                (Target::Core, Scenario::KeyIndex, true) => {
+                    (false, "FAILED: timing depends on which key matched")
+                }
                 (Target::Core, Scenario::Prefix31, true) => (
                     false,
                     "FAILED: timing depends on how much of the signature is right",

@@ -18,7 +18,8 @@ pub type HexInput = [u8; 2 * MAC_LEN];
 pub enum Class {
     /// The same input every time.
     Fixed = 0,
-    /// A fresh random signature every time.
+    /// A fresh random signature every time, or in [`Scenario::KeyIndex`] a
+    /// signature made with the second key.
     Random = 1,
 }
 
@@ -31,6 +32,12 @@ pub enum Scenario {
     Prefix31,
     /// The valid signature against random, invalid ones.
     ValidInvalid,
+    /// In a keyring of a current key and two previous keys without a
+    /// window, a signature made with the first previous key against one
+    /// made with the second. Both keys have the same role, so the code after
+    /// the match is the same. Trying keys until one matches would stop one
+    /// HMAC earlier on the fixed class.
+    KeyIndex,
 }
 
 /// The verification code whose timing is measured.
@@ -50,6 +57,7 @@ impl Scenario {
         match self {
             Self::Prefix31 => "prefix31",
             Self::ValidInvalid => "valid-invalid",
+            Self::KeyIndex => "key-index",
         }
     }
 }
@@ -69,7 +77,7 @@ impl Target {
 /// hashes the same length.
 pub(crate) type UserId = [u8; 16];
 
-/// One key and the code under test.
+/// The keys and the code under test.
 ///
 /// The fixed class is a fixed relation to the expected MAC ("right in its
 /// first 31 bytes", or "equal"), not a fixed text: each measurement has a
@@ -81,27 +89,49 @@ pub(crate) struct Bench {
     scenario: Scenario,
     target: Target,
     keyring: Keyring,
-    leaky_mac: Hmac<Sha256>,
+    leaky_macs: Vec<Hmac<Sha256>>,
+    /// The keys that sign the two classes of [`Scenario::KeyIndex`].
+    previous_keys: [SecurityKey; 2],
     now: SystemTime,
 }
 
 impl Bench {
     pub(crate) fn new(scenario: Scenario, target: Target, rng: &mut Rng) -> Self {
-        let mut secret = [0u8; 32];
-        rng.fill(&mut secret);
+        let mut secrets = [[0u8; 32]; 3];
+        for secret in &mut secrets {
+            rng.fill(secret);
+        }
+        let key_count = if scenario == Scenario::KeyIndex { 3 } else { 1 };
 
         #[allow(clippy::expect_used)]
-        let keyring = Keyring::new(SecurityKey::new(&secret).expect("a 32-byte key is valid"))
-            .expect("a key without a window can be current");
+        let keys: Vec<SecurityKey> = secrets
+            .iter()
+            .map(|secret| SecurityKey::new(secret).expect("a 32-byte key is valid"))
+            .collect();
         #[allow(clippy::expect_used)]
-        let leaky_mac =
-            <Hmac<Sha256> as KeyInit>::new_from_slice(&secret).expect("HMAC takes any key length");
+        let mut keyring =
+            Keyring::new(keys[0].clone()).expect("a key without a window can be current");
+        for key in &keys[1..key_count] {
+            #[allow(clippy::expect_used)]
+            keyring
+                .add_previous(key.clone())
+                .expect("a previous key gets its own default id");
+        }
+        #[allow(clippy::expect_used)]
+        let leaky_macs = secrets[..key_count]
+            .iter()
+            .map(|secret| {
+                <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
+                    .expect("HMAC takes any key length")
+            })
+            .collect();
 
         Self {
             scenario,
             target,
             keyring,
-            leaky_mac,
+            leaky_macs,
+            previous_keys: [keys[1].clone(), keys[2].clone()],
             now: SystemTime::now(),
         }
     }
@@ -116,12 +146,17 @@ impl Bench {
     ) {
         rng.fill(user_id);
         let mut mac = [0u8; MAC_LEN];
-        if class == Class::Random {
-            rng.fill(&mut mac);
-        } else {
-            decode_hex(self.keyring.sign_hex(user_id).as_bytes(), &mut mac);
-            if self.scenario == Scenario::Prefix31 {
-                mac[MAC_LEN - 1] ^= 0x01;
+        match (class, self.scenario) {
+            (class, Scenario::KeyIndex) => {
+                let key = &self.previous_keys[class as usize];
+                decode_hex(key.sign_hex(user_id).as_bytes(), &mut mac);
+            }
+            (Class::Random, _) => rng.fill(&mut mac),
+            (Class::Fixed, scenario) => {
+                decode_hex(self.keyring.sign_hex(user_id).as_bytes(), &mut mac);
+                if scenario == Scenario::Prefix31 {
+                    mac[MAC_LEN - 1] ^= 0x01;
+                }
             }
         }
         encode_hex(&mac, input);
@@ -137,13 +172,20 @@ impl Bench {
         }
     }
 
+    /// Tries the keys in order and stops at the first match, comparing with
+    /// [`leaky_equal`].
     fn run_leaky(&self, user_id: &UserId, input: &HexInput) -> bool {
-        let mut mac = self.leaky_mac.clone();
-        mac.update(user_id);
-        let computed: [u8; MAC_LEN] = mac.finalize().into_bytes().into();
         let mut provided = [0u8; MAC_LEN];
         decode_hex(input, &mut provided);
-        leaky_equal(&computed, &provided)
+        for key in &self.leaky_macs {
+            let mut mac = key.clone();
+            mac.update(user_id);
+            let computed: [u8; MAC_LEN] = mac.finalize().into_bytes().into();
+            if leaky_equal(&computed, &provided) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -198,6 +240,25 @@ mod tests {
                 let signature = prefix.keyring.sign_hex(&user);
                 assert_eq!(input[..62], signature.as_bytes()[..62]);
                 assert_ne!(input[62..], signature.as_bytes()[62..]);
+            }
+
+            let two_keys = Bench::new(Scenario::KeyIndex, target, &mut rng);
+            for class in [Class::Fixed, Class::Random] {
+                for _ in 0..100 {
+                    two_keys.fill_input(class, &mut rng, &mut user, &mut input);
+                    assert!(
+                        two_keys.run(&user, &input),
+                        "{target:?}: {class:?} rejected"
+                    );
+                }
+            }
+            let ids = ["previous", "previous-2"];
+            for (key, id) in two_keys.previous_keys.iter().zip(ids) {
+                let signature = key.sign_hex(&user);
+                let outcome = two_keys
+                    .keyring
+                    .verify_at(&user, signature.as_bytes(), two_keys.now);
+                assert_eq!(outcome.map(|verified| verified.key_id), Ok(id));
             }
 
             let valid = Bench::new(Scenario::ValidInvalid, target, &mut rng);
