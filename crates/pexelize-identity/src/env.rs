@@ -91,10 +91,19 @@ where
             "{name} is set but empty; set it to a value or unset it"
         )));
     }
-    if value.trim() != value.as_str() {
+    if value.trim_matches(is_space_or_invisible) != value.as_str() {
         return Err(Error::invalid_argument(format!(
-            "{name} has leading or trailing whitespace; remove it (a secrets file often ends in a newline)"
+            "{name} has leading or trailing whitespace or an invisible character; remove it (a secrets file often ends in a newline or starts with a byte-order mark)"
         )));
     }
     Ok(Some(value))
+}
+
+/// Returns whether `character` is Unicode whitespace or one of the invisible
+/// format characters that editors leave around copied text: the byte-order
+/// mark U+FEFF, the zero-width space, non-joiner and joiner (U+200B to
+/// U+200D) and the word joiner U+2060.
+fn is_space_or_invisible(character: char) -> bool {
+    character.is_whitespace()
+        || matches!(character, '\u{feff}' | '\u{200b}'..='\u{200d}' | '\u{2060}')
 }

@@ -81,6 +81,9 @@ fn whitespace_rejected_without_value() {
         " canary-key",
         "canary-key\t",
         "\r\ncanary-key",
+        "\u{feff}canary-key",
+        "canary-key\u{200b}",
+        "canary-key\u{a0}",
     ] {
         let message = error_message(&[("PEXELIZE_SECURITY_KEY", value)]);
         assert!(message.contains("PEXELIZE_SECURITY_KEY has leading or trailing whitespace"));
