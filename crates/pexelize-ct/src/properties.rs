@@ -371,7 +371,7 @@ pub fn check_env(input: &EnvInput) {
     let well_formed = |value: &Option<String>| {
         value
             .as_ref()
-            .is_none_or(|value| !value.is_empty() && value.trim() == value)
+            .is_none_or(|value| !value.is_empty() && value.trim_matches(is_padding) == value)
     };
     let until_time = until.as_deref().map(parse_rfc3339_oracle);
     let expect_ok = current.is_some()
@@ -429,6 +429,16 @@ pub fn check_env(input: &EnvInput) {
             })
         );
     }
+}
+
+/// Returns whether the loader rejects `character` at either end of a value:
+/// Unicode whitespace, the byte-order mark and the zero-width characters.
+fn is_padding(character: char) -> bool {
+    character.is_whitespace()
+        || matches!(
+            character,
+            '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}'
+        )
 }
 
 /// Puts [`CANARY`] after the first character, which keeps the value's first
