@@ -1,5 +1,5 @@
 //! Fails when cbindgen's output differs from the checked-in header, so the
-//! header cannot drift from `src/lib.rs`. Run with `UPDATE_HEADER=1` to
+//! header cannot drift from the sources in `src/`. Run with `UPDATE_HEADER=1` to
 //! rewrite the header after changing the API.
 
 #![allow(clippy::expect_used)]
