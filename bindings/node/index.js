@@ -76,6 +76,9 @@ function describeType(value) {
 }
 
 function describeObject(value) {
+  // A proxy's traps are user code that may throw, and a revoked proxy throws
+  // from Array.isArray, so a proxy is never inspected.
+  if (types.isProxy(value)) return "a proxy";
   if (Array.isArray(value)) return "an array";
   try {
     const name = Object.getPrototypeOf(value)?.constructor?.name;
@@ -83,14 +86,19 @@ function describeObject(value) {
       return `an instance of ${name}`;
     }
   } catch {
-    // A proxy may throw from getPrototypeOf; the generic name is enough.
+    // A getter on the prototype may throw; the generic name is enough.
   }
   return "an object";
 }
 
+// util.types reads the internal type of the value, so unlike instanceof it
+// runs no getPrototypeOf trap of a proxy and cannot throw.
 function isUint8Array(value) {
-  return value instanceof Uint8Array || types.isUint8Array(value);
+  return types.isUint8Array(value);
 }
+
+// Date.prototype.getTime, called so that an own getTime of the value is not.
+const dateToMillis = Function.prototype.call.bind(Date.prototype.getTime);
 
 function loneSurrogateMessage(what) {
   return (
@@ -238,7 +246,7 @@ function keyArguments(value, what) {
 
 function acceptUntilArgument(value, what) {
   if (value === undefined || value === null) return undefined;
-  if (value instanceof Date) return value.getTime();
+  if (types.isDate(value)) return dateToMillis(value);
   if (typeof value === "number" || typeof value === "string") return value;
   throw invalidArgument(
     `${what} must be a Date, epoch milliseconds or an RFC 3339 string; received ${describeType(value)}`,
@@ -261,7 +269,7 @@ function nowArgument(options) {
   }
   const { now } = options;
   if (now === undefined) return undefined;
-  if (now instanceof Date) return now.getTime();
+  if (types.isDate(now)) return dateToMillis(now);
   if (typeof now === "number") return now;
   throw invalidArgument(
     `options.now must be a Date or epoch milliseconds; received ${describeType(now)}`,

@@ -482,3 +482,97 @@ test("canary key in no message, inspect or log", () => {
     );
   }
 });
+
+// Values whose type checks or coercions run code that throws: verify must
+// not call any of it, whatever part of the identity they stand in for.
+function throwingValues() {
+  const fail = () => {
+    throw new Error("user code ran");
+  };
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const revokedArray = Proxy.revocable([], {});
+  revokedArray.revoke();
+  const everyTrap = new Proxy(
+    {},
+    {
+      get: fail,
+      has: fail,
+      ownKeys: fail,
+      getPrototypeOf: fail,
+      getOwnPropertyDescriptor: fail,
+    },
+  );
+  return [
+    ["getPrototypeOf trap", new Proxy({}, { getPrototypeOf: fail })],
+    [
+      "Uint8Array proxy",
+      new Proxy(new Uint8Array(64), { getPrototypeOf: fail }),
+    ],
+    ["revoked proxy", revoked.proxy],
+    ["revoked array proxy", revokedArray.proxy],
+    ["proxy with every trap throwing", everyTrap],
+    ["throwing toString", { toString: fail }],
+    ["throwing valueOf", { valueOf: fail }],
+    ["throwing Symbol.toPrimitive", { [Symbol.toPrimitive]: fail }],
+    [
+      "throwing constructor getter",
+      Object.create({
+        get constructor() {
+          return fail();
+        },
+      }),
+    ],
+  ];
+}
+
+test("throwing proxies and coercions never throw from verify", () => {
+  const keyring = new Keyring({ current: KEY });
+  const signature = keyring.sign(USER);
+  const codes = ["IDENTITY_VERIFICATION_FAILED", "IDENTITY_MISSING"];
+  for (const [name, value] of throwingValues()) {
+    const identities = [
+      [`${name} as userId`, { userId: value, signature }],
+      [`${name} as signature`, { userId: USER, signature: value }],
+      [`${name} as identity`, value],
+    ];
+    for (const [label, identity] of identities) {
+      const result = keyring.verify(identity);
+      assert.equal(result.valid, false, label);
+      assert.ok(codes.includes(result.code), `${label}: ${result.code}`);
+      assert.equal(typeof result.message, "string", label);
+      assert.throws(
+        () => keyring.assertValid(identity),
+        (error) => {
+          assert.ok(error instanceof IdentityError, `${label}: ${error}`);
+          assert.equal(error.code, result.code, label);
+          return true;
+        },
+      );
+    }
+    assert.equal(verify(value, signature, KEY), false, name);
+    assert.equal(verify(USER, value, KEY), false, name);
+  }
+});
+
+test("throwing proxies as userId throw TypeError on sign", () => {
+  const keyring = new Keyring({ current: KEY });
+  for (const [, value] of throwingValues()) {
+    expectTypeError(() => keyring.sign(value), /^userId must be/);
+    expectTypeError(
+      () => generateIdentitySignature(value, KEY),
+      /^userId must be/,
+    );
+  }
+});
+
+test("throwing proxy as options.now is a TypeError", () => {
+  const keyring = new Keyring({ current: KEY });
+  const identity = { userId: USER, signature: keyring.sign(USER) };
+  for (const [, value] of throwingValues()) {
+    expectTypeError(
+      () => keyring.verify(identity, { now: value }),
+      /^options.now must be a Date/,
+    );
+  }
+});
