@@ -156,7 +156,27 @@ function securityKeyFromEnvironment() {
         "remove it (a secrets file often ends in a newline)",
     );
   }
+  checkDecodedVariable(ENV_SECURITY_KEY, value);
   return checkSecret(value, ENV_SECURITY_KEY);
+}
+
+// Node decodes the environment as UTF-8 and turns each invalid byte into
+// U+FFFD, so such a value would silently sign under a different key. A
+// byte-order mark at either end is an editor artifact, not part of a key.
+function checkDecodedVariable(name, value) {
+  if (value.includes("\ufffd")) {
+    throw invalidArgument(
+      `${name} contains U+FFFD, which Node substitutes for bytes that are ` +
+        "not valid UTF-8; set the variable to UTF-8 text, such as the hex " +
+        "key that generateSecurityKey() returns",
+    );
+  }
+  if (value.startsWith("\ufeff") || value.endsWith("\ufeff")) {
+    throw invalidArgument(
+      `${name} starts or ends with a byte-order mark (U+FEFF); remove it ` +
+        "(an editor may add one when it saves the secrets file)",
+    );
+  }
 }
 
 /**
@@ -442,6 +462,7 @@ function readVariable(env, name) {
     );
   }
   if (!value.isWellFormed()) throw invalidArgument(loneSurrogateMessage(name));
+  checkDecodedVariable(name, value);
   return value;
 }
 

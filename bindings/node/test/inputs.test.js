@@ -4,6 +4,8 @@
 // an identity contains never throws.
 
 const assert = require("node:assert/strict");
+const { spawnSync } = require("node:child_process");
+const path = require("node:path");
 const { test } = require("node:test");
 const util = require("node:util");
 
@@ -332,7 +334,16 @@ test("env key checks match keyringFromEnv", () => {
     }
   };
   try {
-    for (const value of ["k\n", " k", "k\u0085", "\ufeffk", "k\u3000", "k"]) {
+    for (const value of [
+      "k\n",
+      " k",
+      "k\u0085",
+      "\ufeffk",
+      "k\ufeff",
+      "k\ufffd",
+      "k\u3000",
+      "k",
+    ]) {
       process.env.PEXELIZE_SECURITY_KEY = value;
       const oneShot = outcome(() => generateIdentitySignature("u"));
       const keyring = outcome(() => keyringFromEnv());
@@ -342,4 +353,78 @@ test("env key checks match keyringFromEnv", () => {
     if (saved === undefined) delete process.env.PEXELIZE_SECURITY_KEY;
     else process.env.PEXELIZE_SECURITY_KEY = saved;
   }
+});
+
+function expectEnvError(call, name, pattern, secret) {
+  assert.throws(call, (error) => {
+    assert.ok(error instanceof TypeError, String(error));
+    assert.equal(error.code, "INVALID_ARGUMENT");
+    assert.ok(error.message.startsWith(name), error.message);
+    assert.match(error.message, pattern);
+    assert.ok(!error.message.includes(secret), error.message);
+    return true;
+  });
+}
+
+test("env key with U+FFFD or BOM throws", () => {
+  const { keyringFromEnv } = require("..");
+  const saved = process.env.PEXELIZE_SECURITY_KEY;
+  const secret = "env-secret-value";
+  const cases = [
+    [`${secret}\ufffd`, /U\+FFFD/],
+    // A lone surrogate set in process.env reads back as U+FFFD.
+    [`${secret}\ud800`, /U\+FFFD/],
+    [`\ufeff${secret}`, /byte-order mark/],
+    [`${secret}\ufeff`, /byte-order mark/],
+  ];
+  try {
+    for (const [value, pattern] of cases) {
+      process.env.PEXELIZE_SECURITY_KEY = value;
+      const name = "PEXELIZE_SECURITY_KEY";
+      expectEnvError(
+        () => generateIdentitySignature("u"),
+        name,
+        pattern,
+        secret,
+      );
+      expectEnvError(() => verify("u", "0".repeat(64)), name, pattern, secret);
+      expectEnvError(() => keyringFromEnv(), name, pattern, secret);
+      const previous = {
+        PEXELIZE_SECURITY_KEY: KEY,
+        PEXELIZE_SECURITY_KEY_PREVIOUS: process.env.PEXELIZE_SECURITY_KEY,
+      };
+      expectEnvError(
+        () => keyringFromEnv(previous),
+        "PEXELIZE_SECURITY_KEY_PREVIOUS",
+        pattern,
+        secret,
+      );
+    }
+  } finally {
+    if (saved === undefined) delete process.env.PEXELIZE_SECURITY_KEY;
+    else process.env.PEXELIZE_SECURITY_KEY = saved;
+  }
+});
+
+test("env key with a non-UTF-8 byte throws", () => {
+  // The shell puts the raw byte 0xFF into the environment of a child Node.
+  const script =
+    'const p = require(process.argv[1]); try { p.generateIdentitySignature("u"); ' +
+    'console.log("signed"); } catch (e) { console.log(e.code, e.message); }';
+  const result = spawnSync(
+    "/bin/sh",
+    [
+      "-c",
+      'PEXELIZE_SECURITY_KEY="$(printf \'key\\377\')" exec "$0" -e "$1" "$2"',
+      process.execPath,
+      script,
+      path.join(__dirname, ".."),
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(
+    result.stdout,
+    /^INVALID_ARGUMENT PEXELIZE_SECURITY_KEY contains U\+FFFD/,
+  );
 });
