@@ -9,8 +9,12 @@ It mirrors the Express example:
   ``Keyring.assert_valid`` raises an ``IdentityError``, and the app's
   exception handler responds with 401 and ``{"code": ...}``.
 
-Each request logs one line with its outcome code, never the key or the
-signature. It needs Python 3.10 or newer. Run it with
+A body that is not JSON, or nested too deeply for Python's parser, gets 400
+``{"code": "BAD_REQUEST"}``. A body over 100 KiB gets 413
+``{"code": "PAYLOAD_TOO_LARGE"}``. A body whose Content-Type is not
+``application/json`` is ignored. Each request logs one line with its status
+and outcome code, never the body, the key or the signature. It needs Python
+3.10 or newer. Run it with
 ``PEXELIZE_SECURITY_KEY=... uvicorn --factory fastapi_app:create_app``.
 """
 
@@ -24,9 +28,17 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.responses import JSONResponse
-from pexelize_identity import IdentityError, Keyring, keyring_from_env
+from pexelize_identity import (
+    IdentityError,
+    IdentityVerificationFailed,
+    Keyring,
+    keyring_from_env,
+)
 
 logger = logging.getLogger("pexelize_identity.example.fastapi")
+
+#: The largest request body read, as in Express's default JSON limit.
+MAX_BODY_BYTES = 100 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,58 @@ class Identity:
 
 class NotSignedIn(Exception):
     """The request has no signed-in user."""
+
+
+class BadRequest(Exception):
+    """The body is not JSON that Python can parse."""
+
+
+class PayloadTooLarge(Exception):
+    """The body is larger than ``MAX_BODY_BYTES``."""
+
+
+async def read_body(request: Request) -> bytes:
+    """Read the body, raising ``PayloadTooLarge`` past ``MAX_BODY_BYTES``
+    without reading the rest."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise PayloadTooLarge
+    # A chunked body declares no length, so the bytes read are counted too.
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise PayloadTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def identity_from_body(request: Request) -> Any:
+    """Return the ``identity`` field of the JSON body, or None when it is
+    absent or empty.
+
+    A body whose Content-Type is not ``application/json`` is not read. Raises
+    ``BadRequest`` for a body that is not JSON or is nested too deeply for
+    Python's parser (a RecursionError).
+    """
+    media_type = request.headers.get("content-type", "").split(";")[0]
+    if media_type.strip().lower() != "application/json":
+        return None
+    raw = await read_body(request)
+    if not raw:
+        return None
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        # The error's message quotes the body, so only its type is kept.
+        raise BadRequest(type(error).__name__) from None
+    if not isinstance(body, dict):
+        return None
+    identity = body.get("identity")
+    if identity in (None, "", {}, []):
+        return None
+    return identity
 
 
 def get_keyring(request: Request) -> Keyring:
@@ -63,13 +127,13 @@ async def verified_identity(
 ) -> Identity:
     """Verify the identity in the JSON body, or raise the IdentityError that
     the app turns into 401 ``{"code": ...}``."""
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        body = None
-    identity = body.get("identity") if isinstance(body, dict) else None
-    if not isinstance(identity, dict):
+    identity = await identity_from_body(request)
+    if identity is None:
         identity = {}
+    elif not isinstance(identity, dict):
+        # A non-empty string, number, boolean or array is an identity of
+        # the wrong shape, not an absent one.
+        raise IdentityVerificationFailed("identity is not an object")
     # The values may be of any JSON type; the keyring turns a wrong type
     # into a failed or missing identity instead of a TypeError.
     user_id = identity.get("userId")
@@ -87,14 +151,25 @@ def create_app(keyring: Keyring | None = None) -> FastAPI:
     async def log_outcome(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as error:  # noqa: BLE001 - any handler error
+            # One line with the type only: the traceback and the message
+            # may quote the body or a signature, and a flood of them fills
+            # the log.
+            request.state.outcome = "INTERNAL_ERROR"
+            request.state.error = type(error).__name__
+            response = JSONResponse({"code": "INTERNAL_ERROR"}, status_code=500)
         outcome = getattr(request.state, "outcome", "OK")
+        error_name = getattr(request.state, "error", None)
+        detail = "" if error_name is None else f" ({error_name})"
         logger.info(
-            "%s %s %d %s",
+            "%s %s %d %s%s",
             request.method,
             request.url.path,
             response.status_code,
             outcome,
+            detail,
         )
         return response
 
@@ -102,6 +177,17 @@ def create_app(keyring: Keyring | None = None) -> FastAPI:
     async def identity_rejected(request: Request, error: IdentityError) -> JSONResponse:
         request.state.outcome = error.code
         return JSONResponse({"code": error.code}, status_code=401)
+
+    @app.exception_handler(BadRequest)
+    async def bad_request(request: Request, error: BadRequest) -> JSONResponse:
+        request.state.outcome = "BAD_REQUEST"
+        request.state.error = str(error)
+        return JSONResponse({"code": "BAD_REQUEST"}, status_code=400)
+
+    @app.exception_handler(PayloadTooLarge)
+    async def too_large(request: Request, error: PayloadTooLarge) -> JSONResponse:
+        request.state.outcome = "PAYLOAD_TOO_LARGE"
+        return JSONResponse({"code": "PAYLOAD_TOO_LARGE"}, status_code=413)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, error: NotSignedIn) -> JSONResponse:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
-from flask_app import create_app
+from flask_app import MAX_BODY_BYTES, create_app
 from pexelize_identity import Keyring, SecurityKey
 from werkzeug.serving import make_server
 
 KEY = "flask-example-key"
 OLD_KEY = "flask-example-old-key"
 RETIRED_KEY = "flask-example-retired-key"
+FAILURE_TEXT = "handler-failure-text"
 LOGGER = "pexelize_identity.example.flask"
 
 
@@ -32,7 +35,13 @@ def base_url() -> Iterator[str]:
         previous=[SecurityKey(OLD_KEY, accept_until=datetime(2100, 1, 1, tzinfo=UTC))],
         retired=[RETIRED_KEY],
     )
-    server = make_server("127.0.0.1", 0, create_app(keyring), threaded=True)
+    app = create_app(keyring)
+
+    @app.get("/test/fail")
+    def fail() -> str:
+        raise ZeroDivisionError(FAILURE_TEXT)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -97,7 +106,7 @@ def identity(user_id: object, signature: object) -> dict[str, object]:
         ([], "IDENTITY_MISSING"),
         ({}, "IDENTITY_MISSING"),
         ({"identity": None}, "IDENTITY_MISSING"),
-        ({"identity": "u1"}, "IDENTITY_MISSING"),
+        ({"identity": "u1"}, "IDENTITY_VERIFICATION_FAILED"),
         ({"identity": {"userId": "u1"}}, "IDENTITY_MISSING"),
         ({"identity": {"signature": sign(KEY, "u1")}}, "IDENTITY_MISSING"),
         (identity("", sign(KEY, "")), "IDENTITY_MISSING"),
@@ -114,16 +123,6 @@ def test_upload_rejected(base_url, body, code):
     response = upload(base_url, body)
     assert response.status_code == 401
     assert response.json() == {"code": code}
-
-
-def test_upload_with_malformed_json(base_url):
-    response = httpx.post(
-        f"{base_url}/api/uploads",
-        content=b'{"identity": ',
-        headers={"Content-Type": "application/json"},
-    )
-    assert response.status_code == 401
-    assert response.json() == {"code": "IDENTITY_MISSING"}
 
 
 def test_one_log_line_per_request(base_url, caplog):
@@ -143,3 +142,146 @@ def test_one_log_line_per_request(base_url, caplog):
         assert expired not in line
         assert valid not in line
         assert KEY not in line
+
+
+def post_raw(
+    base_url: str, content: bytes, content_type: str | None = "application/json"
+) -> httpx.Response:
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    return httpx.post(f"{base_url}/api/uploads", content=content, headers=headers)
+
+
+def log_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == LOGGER]
+
+
+@pytest.mark.parametrize(
+    "content, error",
+    [
+        (b'{"identity": ', "JSONDecodeError"),
+        (b"not json", "JSONDecodeError"),
+        (b'{"identity": "\xff\xfe\xfa"}', "UnicodeDecodeError"),
+        # Python's parser raises RecursionError past about 1,000 levels.
+        (b'{"identity":' + b"[" * 1200 + b"]" * 1200 + b"}", "RecursionError"),
+        (
+            b'{"identity": {"userId": '
+            + b'{"a":' * 1200
+            + b"1"
+            + b"}" * 1200
+            + b', "signature": "00"}}',
+            "RecursionError",
+        ),
+    ],
+)
+def test_unparsable_body_is_bad_request(base_url, caplog, content, error):
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        response = post_raw(base_url, content)
+    assert response.status_code == 400
+    assert response.json() == {"code": "BAD_REQUEST"}
+    assert log_lines(caplog) == [f"POST /api/uploads 400 BAD_REQUEST ({error})"]
+
+
+def test_deep_user_id_that_parses_fails(base_url, caplog):
+    user_id = "[" * 300 + "1" + "]" * 300
+    content = (
+        f'{{"identity": {{"userId": {user_id}, "signature": "{sign(KEY, "1")}"}}}}'
+    )
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        response = post_raw(base_url, content.encode())
+    assert response.status_code == 401
+    assert response.json() == {"code": "IDENTITY_VERIFICATION_FAILED"}
+    assert log_lines(caplog) == ["POST /api/uploads 401 IDENTITY_VERIFICATION_FAILED"]
+
+
+def test_huge_user_id_under_the_limit_fails(base_url):
+    response = upload(base_url, identity("u" * 90_000, sign(KEY, "u1")))
+    assert response.status_code == 401
+    assert response.json() == {"code": "IDENTITY_VERIFICATION_FAILED"}
+
+
+def test_body_at_the_limit_is_read(base_url):
+    prefix = (
+        b'{"identity": {"userId": "u1", "signature": "%s"}, "pad": "'
+        % sign(KEY, "u1").encode()
+    )
+    content = prefix + b"x" * (MAX_BODY_BYTES - len(prefix) - 2) + b'"}'
+    assert len(content) == MAX_BODY_BYTES
+    response = post_raw(base_url, content)
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_body_over_the_limit_is_too_large(base_url, caplog, chunked):
+    content = b'{"pad": "' + b"x" * MAX_BODY_BYTES + b'"}'
+    body: Any = content
+    if chunked:
+        # A generator body is sent chunked, without a Content-Length.
+        body = iter([content[:50_000], content[50_000:]])
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        response = httpx.post(
+            f"{base_url}/api/uploads",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+    assert response.status_code == 413
+    assert response.json() == {"code": "PAYLOAD_TOO_LARGE"}
+    assert log_lines(caplog) == ["POST /api/uploads 413 PAYLOAD_TOO_LARGE"]
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/x-www-form-urlencoded"]
+)
+def test_body_that_is_not_json_is_ignored(base_url, content_type):
+    content = json.dumps(identity("u1", sign(KEY, "u1"))).encode()
+    response = post_raw(base_url, content, content_type)
+    assert response.status_code == 401
+    assert response.json() == {"code": "IDENTITY_MISSING"}
+
+
+def test_json_with_charset_is_read(base_url):
+    content = json.dumps(identity("u1", sign(KEY, "u1"))).encode()
+    response = post_raw(base_url, content, "application/json; charset=utf-8")
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        (b"", "IDENTITY_MISSING"),
+        (b"null", "IDENTITY_MISSING"),
+        (b'"x"', "IDENTITY_MISSING"),
+        (b"5", "IDENTITY_MISSING"),
+        (b"[]", "IDENTITY_MISSING"),
+        (b"{}", "IDENTITY_MISSING"),
+        (b'{"identity": null}', "IDENTITY_MISSING"),
+        (b'{"identity": ""}', "IDENTITY_MISSING"),
+        (b'{"identity": {}}', "IDENTITY_MISSING"),
+        (b'{"identity": []}', "IDENTITY_MISSING"),
+        (b'{"identity": "u1"}', "IDENTITY_VERIFICATION_FAILED"),
+        (b'{"identity": 5}', "IDENTITY_VERIFICATION_FAILED"),
+        (b'{"identity": 0}', "IDENTITY_VERIFICATION_FAILED"),
+        (b'{"identity": true}', "IDENTITY_VERIFICATION_FAILED"),
+        (b'{"identity": false}', "IDENTITY_VERIFICATION_FAILED"),
+        (b'{"identity": ["u1"]}', "IDENTITY_VERIFICATION_FAILED"),
+    ],
+)
+def test_identity_shapes(base_url, caplog, content, code):
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        response = post_raw(base_url, content)
+    assert response.status_code == 401
+    assert response.json() == {"code": code}
+    assert log_lines(caplog) == [f"POST /api/uploads 401 {code}"]
+
+
+def test_handler_error_is_one_line(base_url, caplog):
+    with caplog.at_level(logging.DEBUG):
+        response = httpx.get(f"{base_url}/test/fail")
+    assert response.status_code == 500
+    assert response.json() == {"code": "INTERNAL_ERROR"}
+    assert log_lines(caplog) == [
+        "GET /test/fail 500 INTERNAL_ERROR (ZeroDivisionError)"
+    ]
+    # No traceback or message anywhere in the log, from any logger.
+    for record in caplog.records:
+        assert FAILURE_TEXT not in record.getMessage()
+        assert record.exc_info is None
