@@ -360,10 +360,17 @@ class Keyring {
    */
   verify(identity, options) {
     const nowMs = options === undefined ? undefined : nowArgument(options);
-    if (identity === undefined || identity === null) {
+    // An absent or empty identity is missing, as {} is: a client that sends
+    // "" or [] has sent nothing. Any other value that is not a plain object
+    // cannot be an identity.
+    if (identity === undefined || identity === null || identity === "") {
       return this.#missing("identity is missing; pass { userId, signature }");
     }
-    if (typeof identity !== "object") {
+    const isArray = !types.isProxy(identity) && Array.isArray(identity);
+    if (isArray && identity.length === 0) {
+      return this.#missing("identity is missing; pass { userId, signature }");
+    }
+    if (typeof identity !== "object" || isArray) {
       return this.#failed(
         `identity must be an object { userId, signature }; received ${describeType(identity)}`,
       );

@@ -223,7 +223,9 @@ test("missing parts give IDENTITY_MISSING", () => {
   for (const identity of [
     undefined,
     null,
+    "",
     {},
+    [],
     { userId: "" },
     { userId: "user" },
     { userId: "user", signature: "" },
@@ -236,6 +238,34 @@ test("missing parts give IDENTITY_MISSING", () => {
       "IDENTITY_MISSING",
       JSON.stringify(identity),
     );
+  }
+});
+
+test("non-object identities fail", () => {
+  const keyring = new Keyring({ current: KEY });
+  const good = keyring.sign("user");
+  for (const identity of [
+    "user",
+    " ",
+    0,
+    5,
+    NaN,
+    true,
+    false,
+    10n,
+    Symbol("s"),
+    () => 1,
+    ["user", good],
+    [{ userId: "user", signature: good }],
+  ]) {
+    const result = keyring.verify(identity);
+    assert.equal(result.valid, false, String(identity));
+    assert.equal(
+      result.code,
+      "IDENTITY_VERIFICATION_FAILED",
+      typeof identity === "symbol" ? "symbol" : String(identity),
+    );
+    assert.match(result.message, /^identity must be an object/);
   }
 });
 
