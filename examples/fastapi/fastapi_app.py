@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -142,8 +143,28 @@ async def verified_identity(
     return Identity(user_id=user_id, key_id=key_id)
 
 
+def configure_logger() -> None:
+    """Send the request lines to stderr unless logging is configured.
+
+    uvicorn configures only its own loggers. Without this, ``logger`` would
+    inherit the root logger's WARNING level and find no handler, so its INFO
+    lines would be dropped. An application that gives the root logger or
+    this logger a handler keeps its own setup.
+    """
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+    if logger.hasHandlers():
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    logger.addHandler(handler)
+
+
 def create_app(keyring: Keyring | None = None) -> FastAPI:
     """Build the app; the keyring defaults to the one in the environment."""
+    configure_logger()
     app = FastAPI()
     app.state.keyring = keyring if keyring is not None else keyring_from_env()
 

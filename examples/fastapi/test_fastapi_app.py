@@ -6,11 +6,15 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -299,3 +303,47 @@ def test_handler_error_is_one_line(base_url, caplog):
     for record in caplog.records:
         assert FAILURE_TEXT not in record.getMessage()
         assert record.exc_info is None
+
+
+def test_documented_command_logs_requests():
+    # The README's command, on an ephemeral port: its output must contain
+    # one line per request, which caplog cannot show because caplog adds
+    # its own handler.
+    uvicorn_path = Path(sys.executable).parent / "uvicorn"
+    command = [str(uvicorn_path), "--factory", "fastapi_app:create_app"]
+    command += ["--host", "127.0.0.1", "--port", "0", "--no-access-log"]
+    process = subprocess.Popen(
+        command,
+        cwd=Path(__file__).parent,
+        env={**os.environ, "PEXELIZE_SECURITY_KEY": KEY},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        output = []
+        base_url = None
+        for line in process.stdout:
+            output.append(line)
+            if "Uvicorn running on " in line:
+                base_url = line.split("Uvicorn running on ")[1].split()[0]
+                break
+        assert base_url is not None, "".join(output)
+        token = httpx.get(
+            f"{base_url}/api/pexelize-token", headers={"X-User-Id": "u1"}
+        ).json()
+        upload(base_url, {})
+    finally:
+        process.terminate()
+        rest, _ = process.communicate(timeout=60)
+    lines = "".join(output).splitlines() + rest.splitlines()
+    request_lines = [line for line in lines if "/api/" in line]
+    assert len(request_lines) == 2, lines
+    assert request_lines[0].endswith(
+        f"{LOGGER}: GET /api/pexelize-token 200 TOKEN_ISSUED"
+    )
+    assert request_lines[1].endswith(
+        f"{LOGGER}: POST /api/uploads 401 IDENTITY_MISSING"
+    )
+    assert token["signature"] not in "\n".join(lines)
