@@ -234,6 +234,60 @@ function generateSecurityKey() {
   return native.generateSecurityKey();
 }
 
+const KEYRING_OPTION_NAMES = ["current", "previous", "retired"];
+const KEY_OPTION_NAMES = ["key", "id", "acceptUntil"];
+const VERIFY_OPTION_NAMES = ["now"];
+
+// Rejects a property that `accepted` does not list, because a misspelt
+// option (accept_until, previos) would otherwise be ignored and change which
+// signatures the keyring accepts.
+function checkOptionNames(options, accepted, what) {
+  for (const name of Object.keys(options)) {
+    if (accepted.includes(name)) continue;
+    const suggestion = suggestOptionName(name, accepted);
+    const hint = suggestion === undefined ? "" : `; use ${suggestion} instead`;
+    throw invalidArgument(
+      `${what} has an unknown property ${JSON.stringify(name)}${hint}. ` +
+        `Accepted properties: ${accepted.join(", ")}`,
+    );
+  }
+}
+
+// Returns the accepted name that `name` most likely misspells: the same name
+// in camelCase or another letter case, or one within two edits.
+function suggestOptionName(name, accepted) {
+  const camelCase = name
+    .replace(/_([a-z])/g, (_, letter) => letter.toUpperCase())
+    .toLowerCase();
+  return (
+    accepted.find((known) => known.toLowerCase() === camelCase) ??
+    accepted.find((known) => editDistance(known, name) <= 2)
+  );
+}
+
+// Levenshtein distance, for the short option names only.
+function editDistance(left, right) {
+  if (Math.abs(left.length - right.length) > 2 || right.length > 64) {
+    return Infinity;
+  }
+  let previousRow = Array.from({ length: right.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= left.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= right.length; j += 1) {
+      const substitution = left[i - 1] === right[j - 1] ? 0 : 1;
+      row.push(
+        Math.min(
+          previousRow[j] + 1,
+          row[j - 1] + 1,
+          previousRow[j - 1] + substitution,
+        ),
+      );
+    }
+    previousRow = row;
+  }
+  return previousRow[right.length];
+}
+
 // Splits a key option (a secret, or { key, id, acceptUntil }) into the
 // arguments of the native keyring functions.
 function keyArguments(value, what) {
@@ -246,6 +300,7 @@ function keyArguments(value, what) {
         `received ${describeType(value)}`,
     );
   }
+  checkOptionNames(value, KEY_OPTION_NAMES, what);
   const { key, id, acceptUntil } = value;
   if (key === undefined) {
     throw invalidArgument(
@@ -287,6 +342,7 @@ function nowArgument(options) {
       `options must be an object such as { now }; received ${describeType(options)}`,
     );
   }
+  checkOptionNames(options, VERIFY_OPTION_NAMES, "options");
   const { now } = options;
   if (now === undefined) return undefined;
   if (types.isDate(now)) return dateToMillis(now);
@@ -325,6 +381,7 @@ class Keyring {
         `Keyring options must be an object such as { current: key }; received ${describeType(options)}`,
       );
     }
+    checkOptionNames(options, KEYRING_OPTION_NAMES, "Keyring options");
     const { current, previous, retired } = options;
     if (current === undefined) {
       throw invalidArgument(

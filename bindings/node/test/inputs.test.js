@@ -458,3 +458,44 @@ test("env key with a non-UTF-8 byte throws", () => {
     /^INVALID_ARGUMENT PEXELIZE_SECURITY_KEY contains U\+FFFD/,
   );
 });
+
+test("unknown option names throw", () => {
+  const cases = [
+    [
+      () =>
+        new Keyring({
+          current: "new",
+          previous: { key: "old", accept_until: "2020-01-01T00:00:00Z" },
+        }),
+      /^previous has an unknown property "accept_until"; use acceptUntil instead\. Accepted properties: key, id, acceptUntil$/,
+    ],
+    [
+      () => new Keyring({ current: "a", previos: "old" }),
+      /^Keyring options has an unknown property "previos"; use previous instead\. Accepted properties: current, previous, retired$/,
+    ],
+    [
+      () => new Keyring({ current: "a", retired: [{ key: "b", ID: "x" }] }),
+      /^retired\[0\] has an unknown property "ID"; use id instead/,
+    ],
+    [
+      () => new Keyring({ current: { key: "a", expires: 5 } }),
+      /^current has an unknown property "expires"\. Accepted properties: key, id, acceptUntil$/,
+    ],
+    [
+      () => new Keyring({ current: "a" }).verify({}, { clock: Date.now() }),
+      /^options has an unknown property "clock"\. Accepted properties: now$/,
+    ],
+    [
+      () => new Keyring({ current: "a" }).assertValid({}, { Now: 0 }),
+      /^options has an unknown property "Now"; use now instead/,
+    ],
+  ];
+  for (const [call, message] of cases) {
+    assert.throws(call, (error) => {
+      assert.ok(error instanceof TypeError, String(error));
+      assert.equal(error.code, "INVALID_ARGUMENT");
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+});
