@@ -27,7 +27,12 @@ $(EXPRESS_DIR)/node_modules/.install-stamp: $(EXPRESS_DIR)/package-lock.json
 build-node: $(NODE_DIR)/node_modules/.install-stamp
 	cd $(NODE_DIR) && npx napi build --platform --release \
 		--output-dir $(NODE_BUILD_DIR) --js native.js --dts native.d.ts
-	cp $(NODE_BUILD_DIR)/*.node $(NODE_DIR)/
+	@# A rename leaves processes that have the old addon loaded intact, where
+	@# cp would rewrite the mapped file under them and crash them with SIGBUS.
+	@for addon in $(NODE_BUILD_DIR)/*.node; do \
+		target=$(NODE_DIR)/$$(basename $$addon); \
+		cmp -s $$addon $$target || { cp $$addon $$target.tmp && mv $$target.tmp $$target; }; \
+	done
 	@for file in native.js native.d.ts; do \
 		diff -u $(NODE_DIR)/$$file $(NODE_BUILD_DIR)/$$file || { \
 			echo "$(NODE_DIR)/$$file is out of date; copy it from $(NODE_BUILD_DIR)"; exit 1; }; \
