@@ -345,10 +345,25 @@ function nowArgument(options) {
   checkOptionNames(options, VERIFY_OPTION_NAMES, "options");
   const { now } = options;
   if (now === undefined) return undefined;
-  if (types.isDate(now)) return dateToMillis(now);
-  if (typeof now === "number") return now;
+  // Checked here because the core's message for a non-finite time also
+  // offers RFC 3339 text, which options.now does not accept.
+  if (types.isDate(now)) {
+    const millis = dateToMillis(now);
+    if (Number.isNaN(millis)) throw invalidNow("an invalid Date");
+    return millis;
+  }
+  if (typeof now === "number") {
+    if (!Number.isFinite(now)) throw invalidNow(describeType(now));
+    return now;
+  }
   throw invalidArgument(
     `options.now must be a Date or epoch milliseconds; received ${describeType(now)}`,
+  );
+}
+
+function invalidNow(received) {
+  return invalidArgument(
+    `options.now is not a valid time; pass a valid Date or epoch milliseconds (received ${received})`,
   );
 }
 

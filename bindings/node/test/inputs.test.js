@@ -156,6 +156,38 @@ test("bad verify options throw", () => {
   assert.equal(keyring.verify(identity, null).valid, true);
 });
 
+test("invalid now names accepted forms", () => {
+  const keyring = new Keyring({ current: KEY });
+  const identity = { userId: "u", signature: keyring.sign("u") };
+  const cases = [
+    [new Date("not a date"), "an invalid Date"],
+    [NaN, "NaN"],
+    [Infinity, "an infinite number"],
+  ];
+  for (const [now, received] of cases) {
+    for (const call of [
+      () => keyring.verify(identity, { now }),
+      () => keyring.assertValid(identity, { now }),
+    ]) {
+      assert.throws(call, (error) => {
+        assert.ok(error instanceof TypeError, String(error));
+        assert.equal(error.code, "INVALID_ARGUMENT");
+        assert.equal(
+          error.message,
+          "options.now is not a valid time; pass a valid Date or epoch " +
+            `milliseconds (received ${received})`,
+        );
+        assert.doesNotMatch(error.message, /RFC 3339/);
+        return true;
+      });
+    }
+  }
+  assert.throws(
+    () => keyring.verify(identity, { now: "2026-06-01T00:00:00Z" }),
+    /^TypeError: options.now must be a Date or epoch milliseconds; received a string$/,
+  );
+});
+
 test("identity contents never throw", () => {
   const keyring = new Keyring({ current: KEY });
   const good = keyring.sign("user");
