@@ -19,6 +19,7 @@ from pexelize_identity import _native
 PACKAGE_DIR = Path(pexelize_identity.__file__).resolve().parent
 STUB = PACKAGE_DIR / "_native.pyi"
 HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parents[2]
 
 
 def test_imported_from_installed_wheel():
@@ -263,3 +264,38 @@ def test_wheel_on_other_python_versions(python, tmp_path):
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
+
+
+EXAMPLES = ["flask", "fastapi"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_example_requirements_install_from_repository(example):
+    # The package is not on any index, so a bare name there would install
+    # whatever someone else published under it.
+    example_dir = REPO_ROOT / "examples" / example
+    lines = (example_dir / "requirements.txt").read_text(encoding="utf-8")
+    requirements = [
+        line.strip()
+        for line in lines.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert not any(line.startswith("pexelize") for line in requirements)
+    local = [line for line in requirements if line.startswith(".")]
+    assert len(local) == 1
+    # pip resolves the path from the directory the README runs it in.
+    assert (example_dir / local[0]).resolve() == REPO_ROOT / "bindings" / "python"
+
+
+@pytest.mark.parametrize(
+    "readme",
+    [
+        "bindings/python/README.md",
+        "examples/flask/README.md",
+        "examples/fastapi/README.md",
+    ],
+)
+def test_readme_installs_from_repository(readme):
+    text = (REPO_ROOT / readme).read_text(encoding="utf-8")
+    assert "pip install pexelize-identity" not in text
+    assert "pip install ./bindings/python" in text or "pip install -r " in text
