@@ -48,10 +48,44 @@ export type IdentityErrorCode =
   | "IDENTITY_SIGNATURE_EXPIRED"
   | "IDENTITY_MISSING";
 
+/**
+ * The short, stable name of why an identity did not verify: the signature's
+ * failure reason (`mismatch`, `non-ascii`, `whitespace`, `prefix`, `length`,
+ * `not-hex`), a user ID or signature of the wrong `type`, a user ID with a
+ * `lone-surrogate`, `expired`, or the missing part (`identity`, `userId`,
+ * `signature`).
+ */
+export type IdentityErrorDetail =
+  | "mismatch"
+  | "non-ascii"
+  | "whitespace"
+  | "prefix"
+  | "length"
+  | "not-hex"
+  | "type"
+  | "lone-surrogate"
+  | "expired"
+  | "identity"
+  | "userId"
+  | "signature";
+
 /** The result of `keyring.verify`. */
 export type VerifyResult =
   | { valid: true; keyId: string }
-  | { valid: false; code: IdentityErrorCode; message: string };
+  | {
+      valid: false;
+      code: "IDENTITY_VERIFICATION_FAILED" | "IDENTITY_MISSING";
+      message: string;
+      detail: IdentityErrorDetail;
+    }
+  | {
+      valid: false;
+      code: "IDENTITY_SIGNATURE_EXPIRED";
+      message: string;
+      detail: "expired";
+      /** The retired or expired key that made the signature. */
+      keyId: string;
+    };
 
 /** Verification counts of a keyring since it was built. */
 export interface KeyringStats {
@@ -65,8 +99,16 @@ export interface KeyringStats {
 
 /** An identity that did not verify, thrown by `keyring.assertValid`. */
 export declare class IdentityError extends Error {
-  constructor(code: IdentityErrorCode, message: string);
+  constructor(
+    code: IdentityErrorCode,
+    message: string,
+    options?: { detail?: IdentityErrorDetail; keyId?: string },
+  );
   readonly code: IdentityErrorCode;
+  /** Set by `assertValid`: the cause, as in a failed `VerifyResult`. */
+  readonly detail?: IdentityErrorDetail;
+  /** Set by `assertValid` for an expired signature: the key that made it. */
+  readonly keyId?: string;
 }
 
 /** The current, previous and retired keys of an application. */

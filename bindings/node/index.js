@@ -31,13 +31,16 @@ const nativeKeyrings = new FinalizationRegistry((handle) =>
 /**
  * An identity that did not verify, thrown by `keyring.assertValid`. `code` is
  * `IDENTITY_VERIFICATION_FAILED`, `IDENTITY_SIGNATURE_EXPIRED` or
- * `IDENTITY_MISSING`.
+ * `IDENTITY_MISSING`, `detail` the short name of the cause as in a verify
+ * result, and `keyId` the key that made an expired signature.
  */
 class IdentityError extends Error {
-  constructor(code, message) {
+  constructor(code, message, { detail, keyId } = {}) {
     super(message);
     this.name = "IdentityError";
     this.code = code;
+    this.detail = detail;
+    if (keyId !== undefined) this.keyId = keyId;
   }
 }
 
@@ -428,7 +431,8 @@ class Keyring {
 
   /**
    * Verifies `{ userId, signature }` and returns `{ valid: true, keyId }` or
-   * `{ valid: false, code, message }`. Only bad options throw.
+   * `{ valid: false, code, message, detail }`, with `keyId` as well for an
+   * expired signature. Only bad options throw.
    */
   verify(identity, options) {
     const nowMs = options === undefined ? undefined : nowArgument(options);
@@ -436,15 +440,22 @@ class Keyring {
     // "" or [] has sent nothing. Any other value that is not a plain object
     // cannot be an identity.
     if (identity === undefined || identity === null || identity === "") {
-      return this.#missing("identity is missing; pass { userId, signature }");
+      return this.#missing(
+        "identity is missing; pass { userId, signature }",
+        "identity",
+      );
     }
     const isArray = !types.isProxy(identity) && Array.isArray(identity);
     if (isArray && identity.length === 0) {
-      return this.#missing("identity is missing; pass { userId, signature }");
+      return this.#missing(
+        "identity is missing; pass { userId, signature }",
+        "identity",
+      );
     }
     if (typeof identity !== "object" || isArray) {
       return this.#failed(
         `identity must be an object { userId, signature }; received ${describeType(identity)}`,
+        "type",
       );
     }
 
@@ -456,15 +467,20 @@ class Keyring {
     } catch {
       return this.#failed(
         "identity could not be read: a property getter threw",
+        "type",
       );
     }
 
     const user = verifiableUserId(userId);
     if (user === undefined) {
       if (typeof userId === "string")
-        return this.#failed(loneSurrogateMessage("identity user ID"));
+        return this.#failed(
+          loneSurrogateMessage("identity user ID"),
+          "lone-surrogate",
+        );
       return this.#failed(
         `identity user ID must be ${USER_ID_TYPES}; received ${describeType(userId)}`,
+        "type",
       );
     }
     let provided = verifiableSignature(signature);
@@ -473,6 +489,7 @@ class Keyring {
       if (user.length !== 0) {
         return this.#failed(
           `identity signature must be a hex string; received ${describeType(signature)}`,
+          "type",
         );
       }
       provided = "";
@@ -481,7 +498,14 @@ class Keyring {
     const result = native.keyringVerify(this.#handle, user, provided, nowMs);
     if (typeof result === "number")
       return { valid: true, keyId: this.#keys[result].id };
-    return { valid: false, code: result.code, message: result.message };
+    const failure = {
+      valid: false,
+      code: result.code,
+      message: result.message,
+      detail: result.detail,
+    };
+    if (result.keyId !== undefined) failure.keyId = result.keyId;
+    return failure;
   }
 
   /**
@@ -491,7 +515,7 @@ class Keyring {
   assertValid(identity, options) {
     const result = this.verify(identity, options);
     if (result.valid) return result.keyId;
-    throw new IdentityError(result.code, result.message);
+    throw new IdentityError(result.code, result.message, result);
   }
 
   /**
@@ -511,14 +535,14 @@ class Keyring {
     };
   }
 
-  #failed(message) {
+  #failed(message, detail) {
     this.#failedHere += 1;
-    return { valid: false, code: VERIFICATION_FAILED, message };
+    return { valid: false, code: VERIFICATION_FAILED, message, detail };
   }
 
-  #missing(message) {
+  #missing(message, detail) {
     this.#missingHere += 1;
-    return { valid: false, code: IDENTITY_MISSING, message };
+    return { valid: false, code: IDENTITY_MISSING, message, detail };
   }
 
   // Shows key ids, roles and windows; the secrets never leave the addon.

@@ -18,6 +18,15 @@ export interface Failure {
   code: string
   /** The reason for the failure and, where it helps, the fix. */
   message: string
+  /**
+   * A short stable name of the cause: the core's failure reason
+   * (`mismatch`, `non-ascii`, `whitespace`, `prefix`, `length`,
+   * `not-hex`), `expired`, or the missing part (`identity`, `userId`,
+   * `signature`).
+   */
+  detail?: string
+  /** The id of the key that made an expired signature. */
+  keyId?: string
 }
 
 /**

@@ -80,14 +80,29 @@ pub struct Failure {
     pub code: String,
     /// The reason for the failure and, where it helps, the fix.
     pub message: String,
+    /// A short stable name of the cause: the core's failure reason
+    /// (`mismatch`, `non-ascii`, `whitespace`, `prefix`, `length`,
+    /// `not-hex`), `expired`, or the missing part (`identity`, `userId`,
+    /// `signature`).
+    pub detail: Option<String>,
+    /// The id of the key that made an expired signature.
+    pub key_id: Option<String>,
 }
 
 impl Failure {
     fn from_error(error: &Error) -> Self {
         let (code, message) = code_and_message(error);
+        let (detail, key_id) = match error {
+            Error::VerificationFailed(reason) => (Some(reason.as_str()), None),
+            Error::SignatureExpired { key_id } => (Some("expired"), Some(key_id.clone())),
+            Error::IdentityMissing(part) => (Some(part.as_str()), None),
+            _ => (None, None),
+        };
         Self {
             code: code.to_owned(),
             message,
+            detail: detail.map(str::to_owned),
+            key_id,
         }
     }
 }

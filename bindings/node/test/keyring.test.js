@@ -8,7 +8,7 @@ const path = require("node:path");
 const { test } = require("node:test");
 const { Worker } = require("node:worker_threads");
 
-const { Keyring, keyringFromEnv } = require("..");
+const { IdentityError, Keyring, keyringFromEnv } = require("..");
 
 const OLD = "old-security-key";
 const NEW = "new-security-key";
@@ -49,6 +49,72 @@ test("retired key reports expired", () => {
   const result = keyring.verify({ userId: "u", signature });
   assert.equal(result.code, "IDENTITY_SIGNATURE_EXPIRED");
   assert.match(result.message, /k-2025/);
+  assert.equal(result.detail, "expired");
+  assert.equal(result.keyId, "k-2025");
+  assert.throws(
+    () => keyring.assertValid({ userId: "u", signature }),
+    (error) => {
+      assert.ok(error instanceof IdentityError, String(error));
+      assert.equal(error.code, "IDENTITY_SIGNATURE_EXPIRED");
+      assert.equal(error.detail, "expired");
+      assert.equal(error.keyId, "k-2025");
+      return true;
+    },
+  );
+});
+
+test("previous key after its window reports expired", () => {
+  const until = new Date("2026-06-01T00:00:00Z");
+  const keyring = new Keyring({
+    current: NEW,
+    previous: { key: OLD, id: "k-old", acceptUntil: until },
+  });
+  const signature = new Keyring({ current: OLD }).sign("u");
+  const result = keyring.verify({ userId: "u", signature }, { now: until });
+  assert.equal(result.code, "IDENTITY_SIGNATURE_EXPIRED");
+  assert.equal(result.detail, "expired");
+  assert.equal(result.keyId, "k-old");
+});
+
+test("failure details name the cause", () => {
+  const keyring = new Keyring({ current: NEW });
+  const signature = keyring.sign("u");
+  const cases = [
+    [{ userId: "u", signature: "0".repeat(64) }, "mismatch"],
+    [{ userId: "u", signature: signature.slice(1) }, "length"],
+    [{ userId: "u", signature: "0x" + signature.slice(2) }, "prefix"],
+    [{ userId: "u", signature: signature.slice(1) + "\n" }, "whitespace"],
+    [{ userId: "u", signature: "g" + signature.slice(1) }, "not-hex"],
+    [{ userId: "u", signature: "é" + signature.slice(2) }, "non-ascii"],
+    [{ userId: "u", signature: "\ud800" + signature.slice(1) }, "non-ascii"],
+    [{ userId: 1.5, signature }, "type"],
+    [{ userId: "u", signature: 5 }, "type"],
+    [{ userId: "\ud800", signature }, "lone-surrogate"],
+    ["text", "type"],
+    [undefined, "identity"],
+    ["", "identity"],
+    [[], "identity"],
+    [{}, "userId"],
+    [{ userId: "u" }, "signature"],
+    [{ userId: "", signature }, "userId"],
+  ];
+  for (const [identity, detail] of cases) {
+    const label = JSON.stringify(identity) ?? String(identity);
+    const result = keyring.verify(identity);
+    assert.equal(result.valid, false, label);
+    assert.equal(result.detail, detail, label);
+    assert.equal(result.keyId, undefined, label);
+    assert.throws(
+      () => keyring.assertValid(identity),
+      (error) => {
+        assert.ok(error instanceof IdentityError, label);
+        assert.equal(error.code, result.code, label);
+        assert.equal(error.detail, detail, label);
+        assert.equal("keyId" in error, false, label);
+        return true;
+      },
+    );
+  }
 });
 
 test("stats count outcomes and keys", () => {

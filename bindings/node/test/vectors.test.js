@@ -133,6 +133,9 @@ test("identity vectors: verify cases", () => {
     } else {
       assert.equal(result.code, c.expected.code, c.name);
       assert.equal(typeof result.message, "string", c.name);
+      if (c.expected.detail !== undefined) {
+        assert.equal(result.detail, c.expected.detail, c.name);
+      }
     }
   }
 });

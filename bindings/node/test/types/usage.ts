@@ -8,6 +8,7 @@ import {
   generateSecurityKey,
   keyringFromEnv,
   verify,
+  type IdentityErrorDetail,
   type KeyringStats,
   type VerifyResult,
 } from "../../index.js";
@@ -35,7 +36,12 @@ if (result.valid) {
     | "IDENTITY_VERIFICATION_FAILED"
     | "IDENTITY_SIGNATURE_EXPIRED"
     | "IDENTITY_MISSING" = result.code;
-  console.log(code, result.message);
+  const detail: IdentityErrorDetail = result.detail;
+  console.log(code, result.message, detail);
+  if (result.code === "IDENTITY_SIGNATURE_EXPIRED") {
+    const expiredKeyId: string = result.keyId;
+    console.log(expiredKeyId);
+  }
 }
 const keyId: string = keyring.assertValid({ userId: "u", signature: "s" });
 const stats: KeyringStats = keyring.stats();
@@ -47,7 +53,9 @@ try {
 } catch (error) {
   if (error instanceof IdentityError) {
     const code: string = error.code;
-    console.log(code);
+    const detail: IdentityErrorDetail | undefined = error.detail;
+    const expiredKeyId: string | undefined = error.keyId;
+    console.log(code, detail, expiredKeyId);
   }
 }
 
