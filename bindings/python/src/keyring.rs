@@ -442,7 +442,10 @@ fn keys(value: Option<&Bound<'_, PyAny>>, argument: &str) -> PyResult<Vec<Securi
 #[pyo3(signature = (environ = None))]
 pub fn keyring_from_env(py: Python<'_>, environ: Option<&Bound<'_, PyAny>>) -> PyResult<PyKeyring> {
     let environ = match environ {
-        Some(environ) if !environ.is_none() => environ.clone(),
+        Some(environ) if !environ.is_none() => {
+            crate::check_environ(environ)?;
+            environ.clone()
+        }
         _ => py.import("os")?.getattr("environ")?,
     };
     let mut values = Vec::new();

@@ -8,7 +8,7 @@ mod errors;
 mod keyring;
 
 use pexelize_identity::{ENV_SECURITY_KEY, SecurityKey};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -95,17 +95,44 @@ fn environment_key(py: Python<'_>) -> PyResult<SecurityKey> {
 }
 
 /// Reads one variable from an environment mapping; `None` when unset.
+///
+/// A value that is not UTF-8 raises `ValueError` without the value: on
+/// POSIX `os.environ` decodes such bytes to lone surrogates (the
+/// surrogateescape handler), and the `UnicodeEncodeError` of encoding them
+/// would quote the key.
 fn read_environment_value(environ: &Bound<'_, PyAny>, name: &str) -> PyResult<Option<String>> {
     let value = environ.call_method1("get", (name,))?;
     if value.is_none() {
         return Ok(None);
     }
-    value.extract::<String>().map(Some).map_err(|_| {
-        PyTypeError::new_err(format!(
+    let Ok(text) = value.cast::<PyString>() else {
+        return Err(PyTypeError::new_err(format!(
             "environment variable {name} must be a str, got {}",
             type_name(&value)
-        ))
-    })
+        )));
+    };
+    match text.to_cow() {
+        Ok(text) => Ok(Some(text.into_owned())),
+        Err(_) => Err(PyValueError::new_err(format!(
+            "environment variable {name} is not valid UTF-8; set it to the key \
+             as UTF-8 text, such as the hex from generate_security_key()"
+        ))),
+    }
+}
+
+/// Checks that `environ` is a mapping, as `os.environ` and a dict are, so
+/// that a wrong argument raises `TypeError` naming it instead of an
+/// `AttributeError` about `get`.
+fn check_environ(environ: &Bound<'_, PyAny>) -> PyResult<()> {
+    let mapping = environ.py().import("collections.abc")?.getattr("Mapping")?;
+    if environ.is_instance(&mapping)? {
+        return Ok(());
+    }
+    Err(PyTypeError::new_err(format!(
+        "environ must be a mapping of variable names to str values, \
+         such as os.environ or a dict, got {}",
+        type_name(environ)
+    )))
 }
 
 /// The native half of the `pexelize_identity` package.

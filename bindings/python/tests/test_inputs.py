@@ -428,6 +428,42 @@ def test_keyring_from_env_value_type():
         keyring_from_env({"PEXELIZE_SECURITY_KEY": b"key"})  # type: ignore[dict-item]
 
 
+@pytest.mark.parametrize(
+    "name", ["PEXELIZE_SECURITY_KEY", "PEXELIZE_SECURITY_KEY_PREVIOUS"]
+)
+def test_keyring_from_env_invalid_utf8(name):
+    # os.environ decodes bytes that are not UTF-8 to lone surrogates.
+    environ = {"PEXELIZE_SECURITY_KEY": "SECRETNOW", name: "SECRETBAD\udcff"}
+    with pytest.raises(ValueError, match=f"{name} is not valid UTF-8") as error:
+        keyring_from_env(environ)
+    assert "SECRET" not in str(error.value)
+    assert error.value.__cause__ is None
+    assert error.value.__context__ is None
+
+
+def test_process_environment_invalid_utf8(monkeypatch):
+    # setenv encodes with surrogateescape, so the process gets the byte 0xff.
+    monkeypatch.setenv("PEXELIZE_SECURITY_KEY", "SECRETBAD\udcff")
+    calls = [
+        lambda: keyring_from_env(),
+        lambda: generate_identity_signature(USER),
+        lambda: verify(USER, SIGNATURE),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError) as error:
+            call()
+        message = str(error.value)
+        assert "PEXELIZE_SECURITY_KEY is not valid UTF-8" in message
+        assert "SECRET" not in message
+
+
+@pytest.mark.parametrize("environ", [[1], "PEXELIZE_SECURITY_KEY=k", 5, object()])
+def test_keyring_from_env_environ_type(environ):
+    with pytest.raises(TypeError, match="environ must be a mapping") as error:
+        keyring_from_env(environ)
+    assert type(environ).__name__ in str(error.value)
+
+
 def test_keyring_from_process_environment(monkeypatch):
     monkeypatch.setenv("PEXELIZE_SECURITY_KEY", KEY)
     monkeypatch.delenv("PEXELIZE_SECURITY_KEY_PREVIOUS", raising=False)
