@@ -40,7 +40,7 @@ build-node: $(NODE_DIR)/node_modules/.install-stamp
 
 # Prettier with its default settings, as the JS style of the project.
 lint-node: $(NODE_DIR)/node_modules/.install-stamp
-	cd $(NODE_DIR) && node_modules/.bin/prettier --check index.js index.mjs index.d.ts test bench package.json
+	cd $(NODE_DIR) && node_modules/.bin/prettier --check index.js index.mjs index.d.ts test bench scripts package.json
 	$(PRETTIER) --check $(EXPRESS_DIR)/app.js $(EXPRESS_DIR)/server.js $(EXPRESS_DIR)/test $(EXPRESS_DIR)/package.json
 
 test-node: lint-node build-node $(EXPRESS_DIR)/node_modules/.install-stamp

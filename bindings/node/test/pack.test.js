@@ -109,3 +109,39 @@ test("npm pack installs and works in a fresh project", () => {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 });
+
+test("npm pack without the addon fails clearly", () => {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pexelize-noaddon-"));
+  try {
+    // A copy of the package as a fresh clone has it: sources, no addon.
+    const copy = path.join(workDir, "package");
+    fs.mkdirSync(path.join(copy, "scripts"), { recursive: true });
+    for (const file of [
+      "package.json",
+      "index.js",
+      "index.mjs",
+      "index.d.ts",
+      "native.js",
+      "native.d.ts",
+      path.join("scripts", "check-addon.js"),
+    ]) {
+      fs.copyFileSync(path.join(PACKAGE_DIR, file), path.join(copy, file));
+    }
+    assert.throws(
+      () =>
+        run("npm", ["pack", "--pack-destination", workDir, ...NPM_FLAGS], copy),
+      (error) => {
+        assert.notEqual(error.status, 0);
+        assert.match(error.stderr, /no native addon/);
+        assert.match(error.stderr, /Run make build-node first/);
+        return true;
+      },
+    );
+    const tarballs = fs
+      .readdirSync(workDir)
+      .filter((name) => name.endsWith(".tgz"));
+    assert.deepEqual(tarballs, []);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+});
