@@ -148,8 +148,19 @@ pub fn signature_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Result<Bytes<'a>, Rej
     buffer_bytes(value)
 }
 
+/// The types a one-key function and `SecurityKey` accept as a secret.
+pub const SECRET_TYPES: &str = "str, bytes, bytearray or memoryview";
+
+/// The types a `Keyring` accepts for each key.
+pub const KEYRING_KEY_TYPES: &str = "str, bytes, bytearray, memoryview or SecurityKey";
+
 /// Reads a security key: str (UTF-8), bytes, bytearray or memoryview.
-pub fn key_bytes<'a>(value: &'a Bound<'_, PyAny>, argument: &str) -> PyResult<Bytes<'a>> {
+/// `expected` lists the accepted types for the `TypeError` message.
+pub fn key_bytes<'a>(
+    value: &'a Bound<'_, PyAny>,
+    argument: &str,
+    expected: &str,
+) -> PyResult<Bytes<'a>> {
     if let Ok(text) = value.cast::<PyString>() {
         return str_utf8(text)
             .map(Bytes::Borrowed)
@@ -167,7 +178,7 @@ pub fn key_bytes<'a>(value: &'a Bound<'_, PyAny>, argument: &str) -> PyResult<By
     buffer_bytes(value).map_err(|rejected| match rejected {
         Rejected::Raised(error) => error,
         _ => PyTypeError::new_err(format!(
-            "{argument} must be str, bytes, bytearray, memoryview or SecurityKey, got {}",
+            "{argument} must be {expected}, got {}",
             type_name(value)
         )),
     })

@@ -1,5 +1,6 @@
 //! The `SecurityKey`, `Keyring` and `VerificationResult` classes.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
@@ -7,12 +8,13 @@ use pexelize_identity::{
     ENV_SECURITY_KEY, ENV_SECURITY_KEY_PREVIOUS, ENV_SECURITY_KEY_PREVIOUS_UNTIL, Error,
     FailureReason, KeyRole, Keyring, MissingPart, SecurityKey,
 };
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString};
 
 use crate::convert::{
-    Rejected, detach_if_long, key_bytes, signature_bytes, system_time, type_name, user_id_bytes,
+    KEYRING_KEY_TYPES, Rejected, SECRET_TYPES, detach_if_long, key_bytes, signature_bytes,
+    system_time, type_name, user_id_bytes,
 };
 use crate::errors::{Failure, classify, core_error};
 
@@ -30,13 +32,13 @@ impl PySecurityKey {
     #[pyo3(signature = (secret, *, id = None, accept_until = None))]
     fn new(
         secret: &Bound<'_, PyAny>,
-        id: Option<&str>,
+        id: Option<&Bound<'_, PyAny>>,
         accept_until: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let mut inner =
-            SecurityKey::new(key_bytes(secret, "secret")?.as_slice()).map_err(core_error)?;
-        if let Some(id) = id {
-            inner = inner.with_id(id).map_err(core_error)?;
+        let mut inner = SecurityKey::new(key_bytes(secret, "secret", SECRET_TYPES)?.as_slice())
+            .map_err(core_error)?;
+        if let Some(id) = id.filter(|value| !value.is_none()) {
+            inner = inner.with_id(&key_id(id)?).map_err(core_error)?;
         }
         let accept_until = accept_until.filter(|value| !value.is_none());
         if let Some(until) = accept_until {
@@ -401,12 +403,28 @@ fn identity_failure(error: Error) -> Failure {
     classify(error).unwrap_or_else(|_| Failure::verification_failed(String::new(), "mismatch"))
 }
 
+/// Reads the `id` argument of `SecurityKey`: a str of well-formed text.
+fn key_id(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let Ok(text) = value.cast::<PyString>() else {
+        return Err(PyTypeError::new_err(format!(
+            "id must be a str or None, got {}",
+            type_name(value)
+        )));
+    };
+    text.to_cow().map(Cow::into_owned).map_err(|_| {
+        PyValueError::new_err(
+            "id contains a lone surrogate, so it is not valid Unicode text; \
+             pass well-formed text",
+        )
+    })
+}
+
 /// Reads one key argument: a SecurityKey, or the secret as str or bytes.
 fn security_key(value: &Bound<'_, PyAny>, argument: &str) -> PyResult<SecurityKey> {
     if let Ok(key) = value.cast::<PySecurityKey>() {
         return Ok(key.get().inner.clone());
     }
-    SecurityKey::new(key_bytes(value, argument)?.as_slice()).map_err(core_error)
+    SecurityKey::new(key_bytes(value, argument, KEYRING_KEY_TYPES)?.as_slice()).map_err(core_error)
 }
 
 /// Reads `previous` or `retired`: nothing, one key, or an iterable of keys.

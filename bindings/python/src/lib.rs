@@ -12,7 +12,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::convert::{detach_if_long, key_bytes, type_name, user_id_bytes};
+use crate::convert::{SECRET_TYPES, detach_if_long, key_bytes, type_name, user_id_bytes};
 use crate::errors::{classify, core_error};
 use crate::keyring::{PyKeyring, PySecurityKey, VerificationResult, keyring_from_env};
 
@@ -29,7 +29,7 @@ fn generate_identity_signature<'py>(
     let user_id = user_id_bytes(user_id).map_err(|rejected| rejected.into_sign_error("user_id"))?;
     let signature = match security_key {
         Some(key) if !key.is_none() => {
-            let key = key_bytes(key, "security_key")?;
+            let key = key_bytes(key, "security_key", SECRET_TYPES)?;
             let (user_id, key) = (user_id.as_slice(), key.as_slice());
             detach_if_long(py, user_id.len(), || {
                 pexelize_identity::generate_identity_signature(user_id, key)
@@ -59,7 +59,8 @@ fn verify(
 ) -> PyResult<bool> {
     let key = match security_key {
         Some(key) if !key.is_none() => {
-            SecurityKey::new(key_bytes(key, "security_key")?.as_slice()).map_err(core_error)?
+            SecurityKey::new(key_bytes(key, "security_key", SECRET_TYPES)?.as_slice())
+                .map_err(core_error)?
         }
         _ => environment_key(py)?,
     };

@@ -236,6 +236,44 @@ def test_key_of_wrong_type(key):
         SecurityKey(key)
 
 
+@pytest.mark.parametrize(
+    "id_value, type_name", [(5, "int"), (b"k1", "bytes"), (["k1"], "list")]
+)
+def test_key_id_of_wrong_type(id_value, type_name):
+    with pytest.raises(TypeError) as error:
+        SecurityKey(KEY, id=id_value)
+    assert str(error.value) == f"id must be a str or None, got {type_name}"
+
+
+def test_key_id_with_lone_surrogate():
+    with pytest.raises(ValueError, match="id contains a lone surrogate") as error:
+        SecurityKey(KEY, id="k\ud800")
+    assert error.value.__context__ is None
+
+
+def test_key_type_errors_list_accepted_types():
+    # A SecurityKey is accepted by Keyring, not as the secret of another
+    # SecurityKey or by the one-key functions.
+    key = SecurityKey(KEY)
+    assert Keyring(key).key_ids == ["current"]
+    with pytest.raises(TypeError) as error:
+        SecurityKey(key)  # type: ignore[arg-type]
+    message = "secret must be str, bytes, bytearray or memoryview, got SecurityKey"
+    assert str(error.value) == message
+    with pytest.raises(TypeError) as error:
+        generate_identity_signature(USER, key)  # type: ignore[arg-type]
+    message = (
+        "security_key must be str, bytes, bytearray or memoryview, got SecurityKey"
+    )
+    assert str(error.value) == message
+    with pytest.raises(TypeError) as error:
+        Keyring(KEY, previous=[5])
+    message = (
+        "previous[0] must be str, bytes, bytearray, memoryview or SecurityKey, got int"
+    )
+    assert str(error.value) == message
+
+
 def test_key_with_lone_surrogate():
     secret = "SECRET-key\udc00"
     with pytest.raises(ValueError, match="lone surrogate") as error:
