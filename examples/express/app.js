@@ -7,8 +7,13 @@
 //   POST /api/uploads         requires a JSON body { identity: { userId, signature } }
 //
 // A stand-in for real authentication takes the user from the X-User-Id
-// header. Each request logs one line with its outcome code, never the key or
-// the signature.
+// header. Each request logs one line with its outcome code, never the key,
+// the signature or the body.
+//
+// Request bodies follow the rules that the Flask and FastAPI examples share.
+// Invalid JSON is 400 BAD_REQUEST and a body over 100 KiB is 413
+// PAYLOAD_TOO_LARGE. A body that is not JSON, not a JSON object, or has no
+// identity field carries no identity, so it is 401 IDENTITY_MISSING.
 
 const express = require("express");
 
@@ -21,7 +26,9 @@ function createApp({ keyring, now = () => new Date(), log = console.log }) {
   const app = express();
   // First, so that requests that fail in the JSON parser are logged too.
   app.use(logOutcome(log));
-  app.use(express.json({ limit: "16kb" }));
+  // strict: false accepts any JSON value at the top level, so a body of
+  // null, "x" or 5 has no identity (401) rather than being a parse error.
+  app.use(express.json({ limit: MAX_BODY_SIZE, strict: false }));
   app.use(authenticate);
 
   app.get("/api/pexelize-token", requireUser, (req, res) => {
@@ -38,19 +45,38 @@ function createApp({ keyring, now = () => new Date(), log = console.log }) {
     });
   });
 
+  app.use((req, res) => {
+    res.locals.outcome = "NOT_FOUND";
+    res.status(404).json({ code: "NOT_FOUND" });
+  });
+
   app.use((error, req, res, next) => {
     if (res.headersSent) return next(error);
-    // A body that is not JSON is the client's fault: it carries no identity.
-    const status =
-      error.status >= 400 && error.status < 500 ? error.status : 500;
-    res.locals.outcome = status === 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
-    // A JSON parse error message quotes the body, which may carry a
-    // signature, so a client error logs only the error type.
-    res.locals.error =
-      status === 500 ? error.message : (error.type ?? error.name);
-    res.status(status).json({ code: res.locals.outcome });
+    const [status, code] = errorResponse(error);
+    res.locals.outcome = code;
+    // Error messages may quote the body (a JSON parse error does) or other
+    // request data, so the log gets only the error's type.
+    res.locals.error = errorType(error);
+    res.status(status).json({ code });
   });
   return app;
+}
+
+// Express's own default limit for JSON bodies: 100 KiB.
+const MAX_BODY_SIZE = "100kb";
+
+// Maps an error to its status and code. body-parser sets `status` on the
+// errors of a body it cannot read, which are the client's fault.
+function errorResponse(error) {
+  if (error?.type === "entity.too.large") return [413, "PAYLOAD_TOO_LARGE"];
+  if (error?.status >= 400 && error?.status < 500) return [400, "BAD_REQUEST"];
+  return [500, "INTERNAL_ERROR"];
+}
+
+function errorType(error) {
+  if (typeof error?.type === "string") return error.type;
+  if (typeof error?.name === "string") return error.name;
+  return typeof error;
 }
 
 // The stand-in for a session: a real app would read its own login cookie.
@@ -67,13 +93,13 @@ function requireUser(req, res, next) {
 }
 
 /**
- * Returns a middleware that verifies `req.body.identity` and responds 401
- * with `{ code }` when it is missing, failed or expired. On success it sets
- * `req.identity` to `{ userId, keyId }`.
+ * Returns a middleware that verifies the identity field of a JSON object
+ * body and responds 401 with `{ code }` when it is missing, failed or
+ * expired. On success it sets `req.identity` to `{ userId, keyId }`.
  */
 function requireIdentity(keyring, now) {
   return (req, res, next) => {
-    const identity = req.body?.identity;
+    const identity = identityOf(req.body);
     const result = keyring.verify(identity, { now: now() });
     if (!result.valid) {
       res.locals.outcome = result.code;
@@ -86,14 +112,31 @@ function requireIdentity(keyring, now) {
   };
 }
 
+// Returns the identity field of a JSON object body. Any other body (none,
+// not JSON, null, a string, a number or an array) carries no identity.
+function identityOf(body) {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    return undefined;
+  }
+  return Object.hasOwn(body, "identity") ? body.identity : undefined;
+}
+
+// Logs one line per request: on "finish" when the response was sent, or on
+// "close" when the connection ended first, whichever comes first.
 function logOutcome(log) {
   return (req, res, next) => {
-    res.on("finish", () => {
+    let logged = false;
+    const logOnce = () => {
+      if (logged) return;
+      logged = true;
       const outcome = res.locals.outcome ?? "OK";
       const detail =
         res.locals.error === undefined ? "" : ` (${res.locals.error})`;
-      log(`${req.method} ${req.path} ${res.statusCode} ${outcome}${detail}`);
-    });
+      const status = res.writableFinished ? res.statusCode : "aborted";
+      log(`${req.method} ${req.path} ${status} ${outcome}${detail}`);
+    };
+    res.once("finish", logOnce);
+    res.once("close", logOnce);
     next();
   };
 }
