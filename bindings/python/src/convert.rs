@@ -64,8 +64,11 @@ pub enum Rejected {
     WrongType(String),
     /// The value is a `str` that contains a lone surrogate.
     LoneSurrogate,
-    /// Python raised while converting the value, for example `str()` of an
-    /// int with more digits than the interpreter's limit.
+    /// The value is an int with more digits than the interpreter converts
+    /// to str; the limit is `sys.get_int_max_str_digits()` when known.
+    TooLarge(Option<i64>),
+    /// Python raised while converting the value, for example when a
+    /// memoryview cannot be copied.
     Raised(PyErr),
 }
 
@@ -83,9 +86,23 @@ impl Rejected {
                 "{argument} contains a lone surrogate, so it is not valid Unicode text; \
                  pass well-formed text or bytes"
             )),
+            Self::TooLarge(limit) => PyValueError::new_err(format!(
+                "{argument} is an int with more than {} digits, the interpreter's limit for \
+                 converting an int to str; pass it as a str, or raise the limit with \
+                 sys.set_int_max_str_digits()",
+                digit_limit_text(limit)
+            )),
             Self::Raised(error) => error,
         }
     }
+}
+
+/// Returns the digit limit for messages, or a description when unknown.
+pub fn digit_limit_text(limit: Option<i64>) -> String {
+    limit.map_or_else(
+        || "sys.get_int_max_str_digits()".to_owned(),
+        |limit| limit.to_string(),
+    )
 }
 
 unsafe extern "C" {
@@ -195,16 +212,33 @@ fn integer_bytes<'a>(value: &'a Bound<'_, PyAny>) -> Result<Bytes<'a>, Rejected>
     }
     // A big int, or an int subclass whose str() could be anything (an
     // IntEnum prints its name): int() gives the plain int, then str() its
-    // canonical base-10 text. str() raises ValueError past the interpreter's
-    // digit limit (4300 digits by default).
-    let plain = value
-        .py()
+    // canonical base-10 text. str() of a plain int raises ValueError only
+    // past the interpreter's digit limit (4300 digits by default, since
+    // Python 3.11 and the 3.9 and 3.10 security releases).
+    // NOTE: Node signs a bigint of any size, so an int past this limit
+    // signs there and raises ValueError here (detail too-large on verify).
+    let py = value.py();
+    let plain = py
         .get_type::<PyInt>()
         .call1((value,))
         .map_err(Rejected::Raised)?;
-    let text = plain.str().map_err(Rejected::Raised)?;
+    let text = plain.str().map_err(|error| {
+        if error.is_instance_of::<PyValueError>(py) {
+            Rejected::TooLarge(int_digit_limit(py))
+        } else {
+            Rejected::Raised(error)
+        }
+    })?;
     let bytes = str_utf8(&text)?;
     Ok(Bytes::Owned(bytes.to_vec()))
+}
+
+/// Returns `sys.get_int_max_str_digits()`, or None where Python has no
+/// such function.
+fn int_digit_limit(py: Python<'_>) -> Option<i64> {
+    let sys = py.import("sys").ok()?;
+    let limit = sys.getattr("get_int_max_str_digits").ok()?.call0().ok()?;
+    limit.extract().ok()
 }
 
 /// Writes the base-10 text of `number` into `out` and returns its length.

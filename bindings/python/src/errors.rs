@@ -15,8 +15,8 @@ pub struct Failure {
     pub code: Code,
     pub message: String,
     /// A short stable name of the cause: the failure reason (`mismatch`,
-    /// `length`, `type` and so on) or the missing part (`userId`,
-    /// `signature`).
+    /// `length`, `type`, `too-large` and so on), `expired`, or the missing
+    /// part (`userId`, `signature`).
     pub detail: Option<&'static str>,
     /// The id of the key that made an expired signature.
     pub key_id: Option<String>,
@@ -49,7 +49,7 @@ pub fn classify(error: Error) -> Result<Failure, PyErr> {
     let code = error.code();
     let (detail, key_id) = match error {
         Error::VerificationFailed(reason) => (Some(reason.as_str()), None),
-        Error::SignatureExpired { key_id } => (None, Some(key_id)),
+        Error::SignatureExpired { key_id } => (Some("expired"), Some(key_id)),
         Error::IdentityMissing(part) => (Some(part.as_str()), None),
         Error::InvalidArgument(_) => return Err(PyValueError::new_err(message)),
         Error::RandomUnavailable => return Err(PyOSError::new_err(message)),

@@ -373,6 +373,14 @@ impl PyKeyring {
             (Rejected::LoneSurrogate, Part::Signature) => {
                 identity_failure(Error::VerificationFailed(FailureReason::NonAscii))
             }
+            (Rejected::TooLarge(limit), _) => Failure::verification_failed(
+                format!(
+                    "user ID is an int with more than {} digits, the interpreter's limit \
+                     for converting an int to str",
+                    crate::convert::digit_limit_text(limit)
+                ),
+                "too-large",
+            ),
             (Rejected::Raised(error), part) => {
                 let name = match part {
                     Part::UserId => "user ID",

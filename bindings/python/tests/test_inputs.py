@@ -7,6 +7,7 @@ import enum
 import hashlib
 import hmac
 import pickle
+import sys
 import traceback
 from datetime import datetime, timedelta, timezone
 
@@ -70,10 +71,42 @@ def test_huge_integer_user_id():
     keyring = Keyring(KEY)
     huge = 10**5000
     # Python refuses str() of ints past 4300 digits by default.
-    with pytest.raises(ValueError):
-        keyring.sign(huge)
+    limit = sys.get_int_max_str_digits()
+    for sign in [
+        keyring.sign,
+        lambda user_id: generate_identity_signature(user_id, KEY),
+    ]:
+        with pytest.raises(ValueError) as error:
+            sign(huge)
+        message = str(error.value)
+        assert message.startswith(f"user_id is an int with more than {limit} digits")
+        assert "sys.set_int_max_str_digits()" in message
     result = keyring.verify(huge, SIGNATURE)
     assert result.code == "IDENTITY_VERIFICATION_FAILED"
+    assert result.detail == "too-large"
+    assert str(limit) in result.message
+    with pytest.raises(IdentityVerificationFailed) as failed:
+        keyring.assert_valid(huge, SIGNATURE)
+    assert failed.value.detail == "too-large"
+    assert verify(huge, SIGNATURE, KEY) is False
+
+
+def test_expired_result_detail():
+    old = hmac.new(b"old", USER.encode(), hashlib.sha256).hexdigest()
+    until = datetime(2026, 6, 1, tzinfo=UTC)
+    keyrings = [
+        Keyring(KEY, retired=[SecurityKey("old", id="2025-key")]),
+        Keyring(KEY, previous=[SecurityKey("old", id="2025-key", accept_until=until)]),
+    ]
+    for keyring in keyrings:
+        result = keyring.verify(USER, old, now=until)
+        assert result.code == "IDENTITY_SIGNATURE_EXPIRED"
+        assert result.detail == "expired"
+        assert result.key_id == "2025-key"
+        with pytest.raises(IdentitySignatureExpired) as error:
+            keyring.assert_valid(USER, old, now=until)
+        assert error.value.detail == "expired"
+        assert error.value.key_id == "2025-key"
 
 
 def test_str_subclass_user_id():
