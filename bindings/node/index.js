@@ -100,6 +100,13 @@ function isUint8Array(value) {
   return types.isUint8Array(value);
 }
 
+// Returns the length of an array, or undefined for any other value. A proxy
+// is not an array here, because its traps may throw.
+function arrayLength(value) {
+  if (types.isProxy(value) || !Array.isArray(value)) return undefined;
+  return value.length;
+}
+
 // Date.prototype.getTime, called so that an own getTime of the value is not.
 const dateToMillis = Function.prototype.call.bind(Date.prototype.getTime);
 
@@ -437,7 +444,7 @@ class Keyring {
   verify(identity, options) {
     const nowMs = options === undefined ? undefined : nowArgument(options);
     // An absent or empty identity is missing, as {} is: a client that sends
-    // "" or [] has sent nothing. Any other value that is not a plain object
+    // "" or [] has sent nothing. Any other value that is not an object
     // cannot be an identity.
     if (identity === undefined || identity === null || identity === "") {
       return this.#missing(
@@ -445,18 +452,8 @@ class Keyring {
         "identity",
       );
     }
-    const isArray = !types.isProxy(identity) && Array.isArray(identity);
-    if (isArray && identity.length === 0) {
-      return this.#missing(
-        "identity is missing; pass { userId, signature }",
-        "identity",
-      );
-    }
-    if (typeof identity !== "object" || isArray) {
-      return this.#failed(
-        `identity must be an object { userId, signature }; received ${describeType(identity)}`,
-        "type",
-      );
+    if (typeof identity !== "object") {
+      return this.#notAnObject(identity);
     }
 
     let userId;
@@ -469,6 +466,19 @@ class Keyring {
         "identity could not be read: a property getter threw",
         "type",
       );
+    }
+
+    // An array has neither part. Checking only then keeps Array.isArray,
+    // which throws for a revoked proxy, off the path of real identities.
+    if (userId === undefined && signature === undefined) {
+      const length = arrayLength(identity);
+      if (length === 0) {
+        return this.#missing(
+          "identity is missing; pass { userId, signature }",
+          "identity",
+        );
+      }
+      if (length !== undefined) return this.#notAnObject(identity);
     }
 
     const user = verifiableUserId(userId);
@@ -533,6 +543,13 @@ class Keyring {
         counts.byKey.map(({ id, count }) => [id, count]),
       ),
     };
+  }
+
+  #notAnObject(identity) {
+    return this.#failed(
+      `identity must be an object { userId, signature }; received ${describeType(identity)}`,
+      "type",
+    );
   }
 
   #failed(message, detail) {
