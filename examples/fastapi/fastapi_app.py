@@ -25,6 +25,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request, Response
@@ -35,6 +36,7 @@ from pexelize_identity import (
     Keyring,
     keyring_from_env,
 )
+from starlette.exceptions import HTTPException
 
 logger = logging.getLogger("pexelize_identity.example.fastapi")
 
@@ -209,6 +211,16 @@ def create_app(keyring: Keyring | None = None) -> FastAPI:
     async def too_large(request: Request, error: PayloadTooLarge) -> JSONResponse:
         request.state.outcome = "PAYLOAD_TOO_LARGE"
         return JSONResponse({"code": "PAYLOAD_TOO_LARGE"}, status_code=413)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        # An HTTP error such as 404 or 405 keeps its status, and its phrase
+        # becomes the code: NOT_FOUND, METHOD_NOT_ALLOWED.
+        code = HTTPStatus(error.status_code).phrase.upper().replace(" ", "_")
+        request.state.outcome = code
+        return JSONResponse(
+            {"code": code}, status_code=error.status_code, headers=error.headers
+        )
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, error: NotSignedIn) -> JSONResponse:

@@ -291,6 +291,14 @@ def test_identity_shapes(base_url, caplog, content, code):
     assert log_lines(caplog) == [f"POST /api/uploads 401 {code}"]
 
 
+def test_unknown_path_is_not_found(base_url, caplog):
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        response = httpx.get(f"{base_url}/api/unknown")
+    assert response.status_code == 404
+    assert response.json() == {"code": "NOT_FOUND"}
+    assert log_lines(caplog) == ["GET /api/unknown 404 NOT_FOUND"]
+
+
 def test_handler_error_is_one_line(base_url, caplog):
     with caplog.at_level(logging.DEBUG):
         response = httpx.get(f"{base_url}/test/fail")
