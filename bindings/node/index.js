@@ -5,8 +5,29 @@
 // native addon (native.js loads it) does all cryptography through the Rust
 // core, and a Keyring here contains only a handle to the Rust keyring.
 
+const fs = require("node:fs");
 const { inspect, types } = require("node:util");
-const native = require("./native.js");
+const native = loadNative();
+
+// Loads the addon. Without any .node file next to this one, the napi-rs
+// loader blames an npm bug with optional dependencies; the real cause is
+// a package packed or linked before the addon was built.
+function loadNative() {
+  try {
+    return require("./native.js");
+  } catch (error) {
+    const addons = fs
+      .readdirSync(__dirname)
+      .filter((name) => name.endsWith(".node"));
+    if (addons.length > 0) throw error;
+    throw new Error(
+      `pexelize-identity: the native addon (*.node) is missing from ${__dirname}. ` +
+        "Build it with make build-node in the pexelize-identity repository, " +
+        "then pack or link the package again.",
+      { cause: error },
+    );
+  }
+}
 
 const ENV_SECURITY_KEY = "PEXELIZE_SECURITY_KEY";
 const ENV_SECURITY_KEY_PREVIOUS = "PEXELIZE_SECURITY_KEY_PREVIOUS";

@@ -110,7 +110,7 @@ test("npm pack installs and works in a fresh project", () => {
   }
 });
 
-test("npm pack without the addon fails clearly", () => {
+test("missing addon fails clearly", () => {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pexelize-noaddon-"));
   try {
     // A copy of the package as a fresh clone has it: sources, no addon.
@@ -141,6 +141,18 @@ test("npm pack without the addon fails clearly", () => {
       .readdirSync(workDir)
       .filter((name) => name.endsWith(".tgz"));
     assert.deepEqual(tarballs, []);
+
+    // Linked with file: before a build, require names the fix as well.
+    assert.throws(
+      () => run("node", ["-e", "require('./')"], copy),
+      (error) => {
+        // The loader's message may follow as the cause, but not first.
+        const thrown = error.stderr.match(/^Error: .*$/m)?.[0] ?? "";
+        assert.match(thrown, /native addon \(\*\.node\) is missing/);
+        assert.match(thrown, /make build-node/);
+        return true;
+      },
+    );
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
