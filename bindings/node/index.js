@@ -10,7 +10,7 @@ const { inspect, types } = require("node:util");
 const native = loadNative();
 
 // Loads the addon. Without any .node file next to this one, the napi-rs
-// loader blames an npm bug with optional dependencies; the real cause is
+// loader blames an npm bug with optional dependencies, but the real cause is
 // a package packed or linked before the addon was built.
 function loadNative() {
   try {
@@ -489,8 +489,8 @@ class Keyring {
       );
     }
 
-    // An array has neither part. Checking only then keeps Array.isArray,
-    // which throws for a revoked proxy, off the path of real identities.
+    // An array has neither part, so the array check runs only then, off the
+    // path of real identities.
     if (userId === undefined && signature === undefined) {
       const length = arrayLength(identity);
       if (length === 0) {
