@@ -49,11 +49,10 @@ export type IdentityErrorCode =
   | "IDENTITY_MISSING";
 
 /**
- * The short, stable name of why an identity did not verify: the signature's
- * failure reason (`mismatch`, `non-ascii`, `whitespace`, `prefix`, `length`,
- * `not-hex`), a user ID or signature of the wrong `type`, a user ID with a
- * `lone-surrogate`, `expired`, or the missing part (`identity`, `userId`,
- * `signature`).
+ * The short, stable name of why an identity did not verify. For a signature
+ * that failed it is `mismatch`, `non-ascii`, `whitespace`, `prefix`, `length`
+ * or `not-hex`. Otherwise it is `type` (a user ID or signature of the wrong
+ * type), `lone-surrogate` (in a user ID), `expired`, or the missing part.
  */
 export type IdentityErrorDetail =
   | "mismatch"
