@@ -165,6 +165,12 @@ function checkSecret(secret, what) {
   );
 }
 
+// The characters that the Rust core rejects at either end of an environment
+// key for keyringFromEnv: Unicode White_Space, the byte-order mark U+FEFF,
+// U+200B to U+200D (zero-width space, non-joiner, joiner) and U+2060.
+const EDGE_SPACE_OR_INVISIBLE =
+  /^[\p{White_Space}\ufeff\u200b-\u200d\u2060]|[\p{White_Space}\ufeff\u200b-\u200d\u2060]$/u;
+
 // Reads PEXELIZE_SECURITY_KEY with the checks that keyringFromEnv applies.
 function securityKeyFromEnvironment() {
   const value = process.env[ENV_SECURITY_KEY];
@@ -179,12 +185,11 @@ function securityKeyFromEnvironment() {
       `${ENV_SECURITY_KEY} is set but empty; set it to a value or unset it`,
     );
   }
-  // The Unicode White_Space property is what the Rust core trims for
-  // keyringFromEnv; String.prototype.trim would also strip U+FEFF.
-  if (/^\p{White_Space}|\p{White_Space}$/u.test(value)) {
+  if (EDGE_SPACE_OR_INVISIBLE.test(value)) {
     throw invalidArgument(
-      `${ENV_SECURITY_KEY} has leading or trailing whitespace; ` +
-        "remove it (a secrets file often ends in a newline)",
+      `${ENV_SECURITY_KEY} has leading or trailing whitespace or an invisible ` +
+        "character; remove it (a secrets file often ends in a newline or " +
+        "starts with a byte-order mark)",
     );
   }
   checkDecodedVariable(ENV_SECURITY_KEY, value);

@@ -403,6 +403,11 @@ test("env key checks match keyringFromEnv", () => {
       "\ufeffk",
       "k\ufeff",
       "k\ufffd",
+      "k\u200b",
+      "\u200ck",
+      "k\u200d",
+      "\u2060k",
+      "k\u200bk",
       "k\u3000",
       "k",
     ]) {
