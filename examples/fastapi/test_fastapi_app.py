@@ -328,6 +328,10 @@ def test_documented_command_logs_requests():
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # A server that never prints its URL would block the read below for
+    # good, so it is stopped after a minute and the test fails on its output.
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
     try:
         assert process.stdout is not None
         output = []
@@ -345,6 +349,7 @@ def test_documented_command_logs_requests():
     finally:
         process.terminate()
         rest, _ = process.communicate(timeout=60)
+        watchdog.cancel()
     lines = "".join(output).splitlines() + rest.splitlines()
     request_lines = [line for line in lines if "/api/" in line]
     assert len(request_lines) == 2, lines

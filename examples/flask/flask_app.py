@@ -29,6 +29,7 @@ from typing import Any, TypeVar, cast
 from flask import Flask, Response, current_app, g, jsonify, request
 from pexelize_identity import Keyring, keyring_from_env
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.serving import make_server
 
 logger = logging.getLogger("pexelize_identity.example.flask")
 
@@ -191,9 +192,23 @@ def create_app(keyring: Keyring | None = None) -> Flask:
     return app
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Serve the app on 127.0.0.1 with werkzeug's development server.
+
+    ``PORT`` sets the port (5000 by default, 0 picks a free one). The first
+    log line is the URL.
+    """
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s"
     )
+    # werkzeug logs its own line for each request at INFO; its warnings and
+    # errors still show.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     port = int(os.environ.get("PORT", "5000"))
-    create_app().run(host="127.0.0.1", port=port)
+    server = make_server("127.0.0.1", port, create_app(), threaded=True)
+    logger.info("listening on http://127.0.0.1:%d", server.server_port)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

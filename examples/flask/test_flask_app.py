@@ -6,9 +6,13 @@ import hashlib
 import hmac
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -293,3 +297,45 @@ def test_handler_error_is_one_line(base_url, caplog):
     for record in caplog.records:
         assert FAILURE_TEXT not in record.getMessage()
         assert record.exc_info is None
+
+
+def test_documented_command_logs_requests():
+    # The README's command, on an ephemeral port: its output must contain
+    # one line per request, which caplog cannot show because caplog adds
+    # its own handler.
+    process = subprocess.Popen(
+        [sys.executable, "flask_app.py"],
+        cwd=Path(__file__).parent,
+        env={**os.environ, "PEXELIZE_SECURITY_KEY": KEY, "PORT": "0"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    # A server that never prints its URL would block the read below for
+    # good, so it is stopped after a minute and the test fails on its output.
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        output = []
+        base_url = None
+        for line in process.stdout:
+            output.append(line)
+            if "listening on " in line:
+                base_url = line.split("listening on ")[1].strip()
+                break
+        assert base_url is not None, "".join(output)
+        token = httpx.get(
+            f"{base_url}/api/pexelize-token", headers={"X-User-Id": "u1"}
+        ).json()
+        upload(base_url, {})
+    finally:
+        process.terminate()
+        rest, _ = process.communicate(timeout=60)
+        watchdog.cancel()
+    lines = "".join(output).splitlines() + rest.splitlines()
+    request_lines = [line for line in lines if "/api/" in line]
+    assert len(request_lines) == 2, lines
+    assert request_lines[0].endswith("INFO GET /api/pexelize-token 200 TOKEN_ISSUED")
+    assert request_lines[1].endswith("INFO POST /api/uploads 401 IDENTITY_MISSING")
+    assert token["signature"] not in "\n".join(lines)
