@@ -411,10 +411,6 @@ function invalidNow(received) {
 class Keyring {
   #handle;
   #keys;
-  // Outcomes decided here before the native call (a user ID or signature of
-  // a type that can never verify), added to the native counts by stats().
-  #failedHere = 0;
-  #missingHere = 0;
 
   constructor(options, handle) {
     if (handle !== undefined && options === FROM_HANDLE) {
@@ -562,9 +558,9 @@ class Keyring {
     const counts = native.keyringStats(this.#handle);
     return {
       valid: counts.valid,
-      failed: counts.failed + this.#failedHere,
+      failed: counts.failed,
       expired: counts.expired,
-      missing: counts.missing + this.#missingHere,
+      missing: counts.missing,
       byKey: Object.fromEntries(
         counts.byKey.map(({ id, count }) => [id, count]),
       ),
@@ -578,13 +574,15 @@ class Keyring {
     );
   }
 
+  // Outcomes decided here, before the native call, are counted by the addon
+  // too, so stats() covers every identity presented.
   #failed(message, detail) {
-    this.#failedHere += 1;
+    native.keyringRecordRejection(this.#handle, false);
     return { valid: false, code: VERIFICATION_FAILED, message, detail };
   }
 
   #missing(message, detail) {
-    this.#missingHere += 1;
+    native.keyringRecordRejection(this.#handle, true);
     return { valid: false, code: IDENTITY_MISSING, message, detail };
   }
 

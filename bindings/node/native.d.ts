@@ -78,6 +78,13 @@ export declare function keyringKeys(handle: number): Array<KeyInfo>
 /** Creates a keyring whose current key is `secret` and returns its handle. */
 export declare function keyringNew(secret: unknown, id?: string | undefined | null, acceptUntil?: number | string | undefined | null): number
 
+/**
+ * Counts an identity that the JS layer rejected before calling the addon
+ * (`missing` is true for an absent part, false for a failed one), so that
+ * `stats()` covers every identity presented.
+ */
+export declare function keyringRecordRejection(handle: number, missing: boolean): void
+
 /** Returns the verification counts of a keyring. */
 export declare function keyringStats(handle: number): NativeStats
 

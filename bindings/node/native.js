@@ -842,5 +842,6 @@ module.exports.keyringFree = nativeBinding.keyringFree
 module.exports.keyringFromValues = nativeBinding.keyringFromValues
 module.exports.keyringKeys = nativeBinding.keyringKeys
 module.exports.keyringNew = nativeBinding.keyringNew
+module.exports.keyringRecordRejection = nativeBinding.keyringRecordRejection
 module.exports.keyringStats = nativeBinding.keyringStats
 module.exports.verifyOnce = nativeBinding.verifyOnce

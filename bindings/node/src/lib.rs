@@ -273,6 +273,20 @@ pub fn keyring_stats(env: Env, handle: u32) -> napi::Result<NativeStats> {
     registry::with(handle, native_stats).map_err(|error| throw(&env, &error))
 }
 
+/// Counts an identity that the JS layer rejected before calling the addon
+/// (`missing` is true for an absent part, false for a failed one), so that
+/// `stats()` covers every identity presented.
+#[napi(catch_unwind)]
+pub fn keyring_record_rejection(env: Env, handle: u32, missing: bool) -> napi::Result<()> {
+    let code = if missing {
+        Code::IdentityMissing
+    } else {
+        Code::VerificationFailed
+    };
+    registry::with(handle, |keyring| keyring.record_rejection(code))
+        .map_err(|error| throw(&env, &error))
+}
+
 fn native_stats(keyring: &Keyring) -> NativeStats {
     let stats = keyring.stats();
     // Counts stay exact as f64 up to 2^53, far beyond any process lifetime.

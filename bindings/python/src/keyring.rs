@@ -1,7 +1,6 @@
 //! The `SecurityKey`, `Keyring` and `VerificationResult` classes.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use pexelize_identity::{
@@ -149,10 +148,6 @@ pub struct PyKeyring {
     /// One immutable valid result per key, in keyring order, so a valid
     /// verification allocates nothing.
     valid_results: Vec<(String, Py<VerificationResult>)>,
-    /// Identities rejected here before the core saw them (a user ID of the
-    /// wrong type, None), added to the core's counts in `stats()`.
-    rejected_failed: AtomicU64,
-    rejected_missing: AtomicU64,
     /// Whether any previous key has a window. Without one the outcome does
     /// not depend on the time, so a call without `now` skips reading the
     /// clock.
@@ -230,8 +225,8 @@ impl PyKeyring {
     /// outcome, and under `by_key` the signatures each key produced.
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let stats = self.inner.stats();
-        let failed = stats.failed + self.rejected_failed.load(Ordering::Relaxed);
-        let missing = stats.missing + self.rejected_missing.load(Ordering::Relaxed);
+        let failed = stats.failed;
+        let missing = stats.missing;
         let by_key = PyDict::new(py);
         for (id, count) in stats.by_key {
             by_key.set_item(id, count)?;
@@ -278,9 +273,7 @@ impl PyKeyring {
 
 impl PyKeyring {
     fn from_core(py: Python<'_>, keyring: Keyring) -> PyResult<Self> {
-        let has_window = keyring
-            .keys()
-            .any(|(key, role)| role == KeyRole::Previous && key.accept_until().is_some());
+        let has_window = keyring.has_window();
         let mut valid_results = Vec::new();
         for (key, _) in keyring.keys() {
             let id = key.id().unwrap_or_default().to_owned();
@@ -299,8 +292,6 @@ impl PyKeyring {
         Ok(Self {
             inner: keyring,
             valid_results,
-            rejected_failed: AtomicU64::new(0),
-            rejected_missing: AtomicU64::new(0),
             has_window,
         })
     }
@@ -390,11 +381,7 @@ impl PyKeyring {
                 Failure::verification_failed(format!("{name} could not be read: {reason}"), "type")
             }
         };
-        let counter = match failure.code {
-            pexelize_identity::Code::IdentityMissing => &self.rejected_missing,
-            _ => &self.rejected_failed,
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
+        self.inner.record_rejection(failure.code);
         failure
     }
 }

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
-use crate::error::{Error, FailureReason, MissingPart};
+use crate::error::{Code, Error, FailureReason, MissingPart};
 use crate::key::SecurityKey;
 use crate::signature::{HexSignature, decode_signature};
 
@@ -192,6 +192,19 @@ impl Keyring {
         let outcome = self.check(user_id, signature, now);
         self.record(&outcome);
         outcome
+    }
+
+    /// Counts a verification that a binding rejected before calling the core,
+    /// such as a user ID of a type that can never verify, so that
+    /// [`Keyring::stats`] covers every identity presented. Codes other than
+    /// `IdentityMissing` and `SignatureExpired` count as failed.
+    pub fn record_rejection(&self, code: Code) {
+        let counter = match code {
+            Code::IdentityMissing => &self.counters.missing,
+            Code::SignatureExpired => &self.counters.expired,
+            _ => &self.counters.failed,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Returns the verification counts so far.

@@ -166,6 +166,19 @@ fn stats_count_outcomes_and_keys() {
 }
 
 #[test]
+fn recorded_rejections_join_stats() {
+    let keyring = rotated_keyring();
+    keyring.record_rejection(Code::IdentityMissing);
+    keyring.record_rejection(Code::VerificationFailed);
+    keyring.record_rejection(Code::VerificationFailed);
+    let stats = keyring.stats();
+    assert_eq!(stats.missing, 1);
+    assert_eq!(stats.failed, 2);
+    assert_eq!(stats.valid, 0);
+    assert!(stats.by_key.iter().all(|(_, count)| *count == 0));
+}
+
+#[test]
 fn stats_are_exact_across_threads() {
     let keyring = rotated_keyring();
     let signature = keyring.sign(USER);
