@@ -16,7 +16,7 @@ use std::time::SystemTime;
 
 use napi::bindgen_prelude::{JsValue, Object, ToNapiValue};
 use napi::sys;
-use pexelize_identity::{Error, KeyRole, Keyring};
+use pexelize_identity::{Error, Keyring};
 
 use crate::convert::{RawValue, hex_to_js, with_bytes};
 use crate::{Failure, key_index, registry, throw_panic, throw_raw};
@@ -245,10 +245,7 @@ fn clock(keyring: &Keyring, now_ms: RawValue) -> Result<SystemTime, Error> {
     // SAFETY: `now_ms` is an argument of the current call.
     let status = unsafe { sys::napi_typeof(now_ms.env(), now_ms.raw(), &mut value_type) };
     if status == sys::Status::napi_ok && value_type == sys::ValueType::napi_undefined {
-        let has_window = keyring
-            .keys()
-            .any(|(key, role)| role == KeyRole::Previous && key.accept_until().is_some());
-        return Ok(if has_window {
+        return Ok(if keyring.has_window() {
             SystemTime::now()
         } else {
             SystemTime::UNIX_EPOCH
