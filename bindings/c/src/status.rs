@@ -1,5 +1,5 @@
-//! Status codes: the enum C sees, the mapping from core errors, and the
-//! strings that name each status and rejection detail.
+//! Status codes: the enum that C code receives, the mapping from core
+//! errors, and the strings that name each status and rejection detail.
 
 use std::ffi::{CStr, c_char, c_uint};
 

@@ -2,7 +2,7 @@
  * Tests of the C API against the shared vectors and every kind of bad input.
  *
  * Build: the vectors header comes from gen_vectors.py at test time, so
- * compile with -I pointing at the directory that holds vectors.h. The
+ * compile with -I pointing at the directory that contains vectors.h. The
  * program prints one line per failed check, then "N passed, N failed", and
  * exits non-zero when any check failed.
  */

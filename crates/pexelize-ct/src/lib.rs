@@ -13,7 +13,7 @@
 //! deliberately leaky early-exit comparison that exists only in this crate so
 //! that the harness can be shown to fail.
 //!
-//! The crate also holds the fuzz properties ([`properties`]) and their oracle
+//! The crate also contains the fuzz properties ([`properties`]) and their oracle
 //! ([`reference`]), so that the fuzz targets and `cargo test` run the same
 //! checks.
 

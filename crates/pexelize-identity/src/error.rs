@@ -42,7 +42,7 @@ impl fmt::Display for Code {
     }
 }
 
-/// Why a signature failed verification.
+/// The reason a signature failed verification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailureReason {
